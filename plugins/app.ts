@@ -1,0 +1,38 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { Logger } from 'pino'
+import type { Gateway } from '../src/gateway.js'
+import { registerAdmin } from './admin.js'
+import { registerProblems } from './problems.js'
+import { registerProxy } from './proxy.js'
+
+/** One line per request, after the answer: what a person reading the log needs, and no more. */
+class RequestLineLogger extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = {
+      method: request.method,
+      path: (request.raw.url ?? '').split('?')[0],
+      status: reply.statusCode,
+      source: reply.getHeader('x-gateway-source') ?? 'admin',
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    }
+    if (error) reply.log.warn({ ...line, err: error }, 'request')
+    else reply.log.info(line, 'request')
+  }
+}
+
+/** Assembles the HTTP surface around a gateway core. Listening is the server's business. */
+export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new RequestLineLogger(),
+    bodyLimit: gateway.config.bodyLimit,
+    return503OnClosing: true,
+  })
+  registerProblems(app)
+  registerProxy(app, gateway)
+  registerAdmin(app, gateway)
+  app.addHook('onClose', async () => gateway.close())
+  return app
+}

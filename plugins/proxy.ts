@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { GatewayError } from '../src/errors.js'
+import type { Gateway } from '../src/gateway.js'
+import { headersForUpstream } from '../src/http/headers.js'
+import type { GatewayRequest } from '../src/pipeline/types.js'
+import { RequestAborted } from '../src/upstream/client.js'
+
+/**
+ * Rejects paths that could leave /v2 once a server normalises them (`/v2/../x`, `%2e%2e`,
+ * backslashes): with the managed token attached they must never reach anything else.
+ */
+export function checkPath(path: string): void {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    throw new GatewayError('HSG_REQUEST_BAD_PATH', `The path ${JSON.stringify(path)} is not valid percent-encoding.`)
+  }
+  const segments = decoded.split(/[/\\]/)
+  if (segments.includes('..') || segments.includes('.') || decoded.includes('\\') || decoded.includes('\0')) {
+    throw new GatewayError('HSG_REQUEST_BAD_PATH', `The path ${JSON.stringify(path)} has dot segments or backslashes; send the path as Hubstaff documents it.`)
+  }
+}
+
+function toGatewayRequest(request: FastifyRequest, signal: AbortSignal): GatewayRequest {
+  const raw = request.raw.url ?? '/'
+  const q = raw.indexOf('?')
+  const path = q === -1 ? raw : raw.slice(0, q)
+  checkPath(path)
+  return {
+    id: request.id,
+    method: request.method,
+    path,
+    query: q === -1 ? '' : raw.slice(q + 1),
+    headers: headersForUpstream(request.headers),
+    body: Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined,
+    signal,
+  }
+}
+
+/** `/v2/*`: the Hubstaff API, answered through the gateway's pipeline. */
+export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
+  app.register((scope, _opts, done) => {
+    // Bodies pass through byte-for-byte whatever their type; nothing here parses them.
+    scope.removeAllContentTypeParsers()
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, next) => next(null, body))
+
+    scope.all('/v2/*', async (request, reply) => {
+      const abort = new AbortController()
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) abort.abort()
+      })
+      try {
+        const answer = await gateway.handle(toGatewayRequest(request, abort.signal))
+        reply.code(answer.status)
+        for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) reply.header(name, value)
+        reply.header('x-gateway-source', answer.source)
+        return await reply.send(answer.body)
+      } catch (err) {
+        // Nobody is left to answer; the log line still records the request.
+        if (err instanceof RequestAborted) return reply.code(499).send()
+        throw err
+      }
+    })
+    done()
+  })
+}

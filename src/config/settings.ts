@@ -1,0 +1,213 @@
+import { z } from 'zod'
+
+/**
+ * The one configuration schema. Each setting is declared once here: its flag, its environment
+ * variable (`HUBSTAFF_GATEWAY_<FLAG>`), its config-file key, its default, what values are allowed
+ * (the text start-up errors and `--help` show) and its parser. `Config` is derived from it.
+ */
+
+export const MODES = ['live', 'record', 'replay', 'mock'] as const
+export type Mode = (typeof MODES)[number]
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const text = z.string().trim().min(1)
+
+function wholeNumber(min: number, max: number) {
+  return z
+    .union([z.number(), z.string().trim().regex(/^-?\d+$/).transform(Number)])
+    .pipe(z.number().int().min(min).max(max))
+}
+
+function seconds(min: number, max: number) {
+  return z
+    .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)])
+    .pipe(z.number().min(min).max(max))
+}
+
+function httpUrl() {
+  return text.pipe(
+    z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
+  )
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return text.pipe(z.enum(values))
+}
+
+interface SettingSpec<S extends z.ZodType> {
+  /** Long flag without dashes, kebab-case. Also the env suffix (upper snake) and a config-file key. */
+  readonly flag: string
+  readonly schema: S
+  readonly default: z.output<S> | undefined
+  /** Shown in `--help` when the default is computed rather than fixed. */
+  readonly defaultText?: string
+  /** What is allowed, as the start-up error and `--help` say it. */
+  readonly allowed: string
+  readonly description: string
+  /** Extra environment variables read after `HUBSTAFF_GATEWAY_<FLAG>`. */
+  readonly extraEnv?: readonly string[]
+  /** Never printed (help shows whether it is set, never its value). */
+  readonly secret?: boolean
+}
+
+function setting<S extends z.ZodType>(spec: SettingSpec<S>): SettingSpec<S> {
+  return spec
+}
+
+export const SETTINGS = {
+  mode: setting({
+    flag: 'mode',
+    schema: oneOf(MODES),
+    default: undefined,
+    defaultText: 'live when a refresh token is known, else mock',
+    allowed: MODES.join(', '),
+    description: 'What answers /v2 requests: Hubstaff (live, record), recordings (replay) or the mock.',
+  }),
+  host: setting({
+    flag: 'host',
+    schema: text,
+    default: '127.0.0.1',
+    allowed: 'an IP address or host name to listen on',
+    description: 'Listen address. Loopback by default; 0.0.0.0 exposes the gateway to the network.',
+  }),
+  port: setting({
+    flag: 'port',
+    schema: wholeNumber(0, 65535),
+    default: 8787,
+    allowed: 'a whole number from 0 to 65535 (0 picks a free port)',
+    description: 'Listen port.',
+  }),
+  upstream: setting({
+    flag: 'upstream',
+    schema: httpUrl(),
+    default: 'https://api.hubstaff.com',
+    allowed: 'an http(s) URL',
+    description: 'API origin: /v2/... is forwarded to <upstream>/v2/...',
+  }),
+  authUrl: setting({
+    flag: 'auth-url',
+    schema: httpUrl(),
+    default: 'https://account.hubstaff.com',
+    allowed: 'an http(s) URL',
+    description: 'Account origin; the token endpoint is <auth-url>/access_tokens.',
+  }),
+  refreshToken: setting({
+    flag: 'refresh-token',
+    schema: text.regex(/^[\x21-\x7e]+$/, 'printable characters only'),
+    default: undefined,
+    defaultText: 'env HUBSTAFF_REFRESH_TOKEN',
+    allowed: 'a Hubstaff personal access token (printable characters, no spaces)',
+    description: 'Personal access token (a refresh token) that seeds the token store; once the store holds a rotated token, the store wins.',
+    extraEnv: ['HUBSTAFF_REFRESH_TOKEN'],
+    secret: true,
+  }),
+  stateDir: setting({
+    flag: 'state-dir',
+    schema: text,
+    default: './.hubstaff-gateway',
+    allowed: 'a directory path',
+    description: 'Token store, budget ledger and spec cache (created with mode 0700).',
+  }),
+  recordings: setting({
+    flag: 'recordings',
+    schema: text,
+    default: './recordings',
+    allowed: 'a directory path',
+    description: 'Where record mode writes and replay mode reads.',
+  }),
+  budget: setting({
+    flag: 'budget',
+    schema: wholeNumber(1, 1_000_000),
+    default: 1000,
+    allowed: 'a whole number from 1 to 1000000',
+    description: 'Upstream API requests allowed per window.',
+  }),
+  budgetWindow: setting({
+    flag: 'budget-window',
+    schema: wholeNumber(1, 86_400),
+    default: 3600,
+    allowed: 'a whole number of seconds from 1 to 86400',
+    description: 'The rolling budget window, in seconds.',
+  }),
+  redis: setting({
+    flag: 'redis',
+    schema: text.pipe(z.url({ protocol: /^rediss?$/ })),
+    default: undefined,
+    defaultText: 'none',
+    allowed: 'a redis:// or rediss:// URL',
+    description: 'Redis shared by several gateway instances (budget, token lock, cache).',
+  }),
+  spec: setting({
+    flag: 'spec',
+    schema: text,
+    default: undefined,
+    defaultText: 'the bundled spec',
+    allowed: 'an OpenAPI/Swagger file path or http(s) URL',
+    description: 'API description used by mock mode.',
+  }),
+  upstreamTimeout: setting({
+    flag: 'upstream-timeout',
+    schema: seconds(0.05, 600),
+    default: 40,
+    allowed: 'seconds, from 0.05 to 600',
+    description: 'How long an upstream request may take before the app gets 504 (Hubstaff cuts at 30 s).',
+  }),
+  upstreamConnections: setting({
+    flag: 'upstream-connections',
+    schema: wholeNumber(1, 1024),
+    default: 16,
+    allowed: 'a whole number from 1 to 1024',
+    description: 'Keep-alive connections kept open to the upstream.',
+  }),
+  refreshMargin: setting({
+    flag: 'refresh-margin',
+    schema: seconds(0, 3600),
+    default: 120,
+    allowed: 'seconds, from 0 to 3600',
+    description: 'Refresh the access token this long before it expires.',
+  }),
+  tokenTimeout: setting({
+    flag: 'token-timeout',
+    schema: seconds(0.05, 120),
+    default: 15,
+    allowed: 'seconds, from 0.05 to 120',
+    description: 'How long one token exchange may take.',
+  }),
+  bodyLimit: setting({
+    flag: 'body-limit',
+    schema: wholeNumber(1024, 100 * 1024 * 1024),
+    default: 10 * 1024 * 1024,
+    allowed: 'bytes, a whole number from 1024 to 104857600',
+    description: 'Largest request body accepted from an app.',
+  }),
+  shutdownTimeout: setting({
+    flag: 'shutdown-timeout',
+    schema: seconds(0, 600),
+    default: 30,
+    allowed: 'seconds, from 0 to 600',
+    description: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish.',
+  }),
+  logLevel: setting({
+    flag: 'log-level',
+    schema: oneOf(LOG_LEVELS),
+    default: 'info',
+    allowed: LOG_LEVELS.join(', '),
+    description: 'pino log level.',
+  }),
+} as const
+
+export type SettingKey = keyof typeof SETTINGS
+
+type Defaulted<K extends SettingKey> = (typeof SETTINGS)[K]['default'] extends undefined
+  ? z.output<(typeof SETTINGS)[K]['schema']> | undefined
+  : z.output<(typeof SETTINGS)[K]['schema']>
+
+/** The resolved, frozen configuration. */
+export type Config = { readonly [K in SettingKey]: Defaulted<K> }
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[]
+
+export function envName(flag: string): string {
+  return 'HUBSTAFF_GATEWAY_' + flag.toUpperCase().replaceAll('-', '_')
+}

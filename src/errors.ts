@@ -1,0 +1,108 @@
+/**
+ * The one registry of errors the gateway itself makes. Every code is `HSG_<AREA>_<DETAIL>`,
+ * documented in docs/errors.md (a test keeps the two in step). Errors leave the gateway as
+ * `application/problem+json` (RFC 9457) with a stable `code`; tests assert the code, never the text.
+ */
+
+export interface ErrorDefinition {
+  readonly status: number
+  readonly title: string
+}
+
+export const ERRORS = {
+  // ---- configuration (start-up, exit code 2) ----
+  HSG_CONFIG_INVALID: { status: 500, title: 'Invalid configuration' },
+
+  // ---- requests from apps ----
+  HSG_REQUEST_BAD_PATH: { status: 400, title: 'Path not allowed' },
+  HSG_REQUEST_TOO_LARGE: { status: 413, title: 'Request body too large' },
+  HSG_REQUEST_BAD_BODY: { status: 400, title: 'Request body not readable' },
+  HSG_ROUTE_NOT_FOUND: { status: 404, title: 'No such gateway route' },
+
+  // ---- the managed token ----
+  HSG_AUTH_NO_TOKEN: { status: 503, title: 'No Hubstaff token configured' },
+  HSG_AUTH_REFRESH_REJECTED: { status: 503, title: 'Hubstaff rejected the refresh token' },
+  HSG_AUTH_REFRESH_UNAVAILABLE: { status: 503, title: 'Hubstaff token endpoint unavailable' },
+  HSG_AUTH_STORE_UNREADABLE: { status: 500, title: 'Token store unreadable' },
+  HSG_AUTH_LOCK_TIMEOUT: { status: 503, title: 'Token store lock not acquired' },
+
+  // ---- upstream (Hubstaff API) ----
+  HSG_UPSTREAM_TIMEOUT: { status: 504, title: 'Hubstaff did not answer in time' },
+  HSG_UPSTREAM_UNREACHABLE: { status: 502, title: 'Hubstaff could not be reached' },
+
+  // ---- modes ----
+  HSG_MODE_UNAVAILABLE: { status: 501, title: 'Mode not available' },
+  HSG_MODE_INVALID: { status: 400, title: 'Unknown mode' },
+
+  // ---- admin surface ----
+  HSG_ADMIN_FORBIDDEN: { status: 403, title: 'Admin surface is loopback-only' },
+
+  // ---- the gateway itself ----
+  HSG_SHUTTING_DOWN: { status: 503, title: 'Gateway shutting down' },
+  HSG_INTERNAL: { status: 500, title: 'Internal gateway error' },
+} as const satisfies Record<string, ErrorDefinition>
+
+export type ErrorCode = keyof typeof ERRORS
+
+export interface ProblemDetails {
+  type: string
+  title: string
+  status: number
+  detail: string
+  code: ErrorCode
+  [extension: string]: unknown
+}
+
+/** Problem types are URNs: stable names that need no website (each is documented in docs/errors.md). */
+const TYPE_BASE = 'urn:hubstaff-gateway:problem:'
+
+/** An error the gateway answers with; `headers` (e.g. Retry-After) travel with the problem. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly extensions: Readonly<Record<string, unknown>>
+
+  constructor(
+    code: ErrorCode,
+    detail: string,
+    options: {
+      cause?: unknown
+      status?: number
+      headers?: Record<string, string>
+      extensions?: Record<string, unknown>
+    } = {},
+  ) {
+    super(detail, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'GatewayError'
+    this.code = code
+    this.status = options.status ?? ERRORS[code].status
+    this.headers = options.headers ?? {}
+    this.extensions = options.extensions ?? {}
+  }
+
+  toProblem(): ProblemDetails {
+    return {
+      ...this.extensions,
+      type: TYPE_BASE + this.code,
+      title: ERRORS[this.code].title,
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+    }
+  }
+}
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+export function isGatewayError(err: unknown): err is GatewayError {
+  return err instanceof GatewayError
+}
+
+/** Configuration errors are reported as one line and exit code 2, never a stack. */
+export class ConfigError extends GatewayError {
+  constructor(detail: string) {
+    super('HSG_CONFIG_INVALID', detail)
+    this.name = 'ConfigError'
+  }
+}

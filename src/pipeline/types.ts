@@ -1,0 +1,43 @@
+/**
+ * The request pipeline knows nothing of Fastify: a stage takes the next handler and returns a
+ * handler. Bodies are buffered because later stages (cache, split and merge, replay) need them whole.
+ */
+
+/** Where an answer came from, as `X-Gateway-Source` says it. */
+export type AnswerSource = 'upstream' | 'cache' | 'split' | 'replay' | 'mock' | 'gateway'
+
+export type HeaderMap = Record<string, string | string[] | undefined>
+
+export interface GatewayRequest {
+  /** Request id, also in the log line. */
+  readonly id: string
+  readonly method: string
+  /** The raw path as the app sent it, e.g. `/v2/users/me`, never normalised. */
+  readonly path: string
+  /** The raw query string without `?`, byte-for-byte as the app sent it ('' when none). */
+  readonly query: string
+  /** Headers to send upstream: already stripped of the app's credentials and hop-by-hop headers. */
+  readonly headers: Readonly<HeaderMap>
+  readonly body: Buffer | undefined
+  /** Aborts when the app goes away or the gateway gives up. */
+  readonly signal: AbortSignal
+}
+
+export interface GatewayResponse {
+  readonly status: number
+  readonly headers: Readonly<HeaderMap>
+  readonly body: Buffer
+  readonly source: AnswerSource
+  /** Upstream API requests this answer cost (retries and split pieces included). */
+  readonly upstreamCalls: number
+}
+
+export type Handler = (request: GatewayRequest) => Promise<GatewayResponse>
+
+/** A pipeline stage: wraps the next handler. */
+export type Stage = (next: Handler) => Handler
+
+/** Composes stages outermost first around the terminal handler. */
+export function compose(stages: readonly Stage[], terminal: Handler): Handler {
+  return stages.reduceRight<Handler>((next, stage) => stage(next), terminal)
+}

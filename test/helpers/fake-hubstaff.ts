@@ -1,0 +1,598 @@
+// A fake Hubstaff (account.hubstaff.com token endpoint + api.hubstaff.com/v2) for end-to-end tests.
+// Plain node:http on purpose: it must not share a framework, or its bugs, with the gateway.
+// Faithfulness matters more than convenience: strict refresh-token rotation, cursor pagination,
+// the error envelope and the cache headers all behave as the real service documents.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import {
+  activitiesBetween,
+  createStore,
+  dailyActivitiesBetween,
+  DAY_MS,
+  FAKE_DATA,
+  isoDate,
+  newTask,
+  timestamp,
+  type FakeRecord,
+  type FakeStore,
+} from './fake-hubstaff-data.js'
+
+export { FAKE_DATA } from './fake-hubstaff-data.js'
+
+export interface FakeHubstaffOptions {
+  accessTokenTtl?: number
+  now?: () => number
+  tokenDelayMs?: number
+  rateLimit?: { limit: number; windowMs: number }
+  pageLimitDefault?: number
+}
+export interface FakeHubstaffStats {
+  exchanges: number
+  rejectedExchanges: number
+  reuse: number
+  apiRequests: number
+  unauthorized: number
+  rateLimited: number
+}
+export interface RecordedRequest {
+  method: string
+  path: string
+  query: string
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+export type FakeFailure = undefined | { status: number; body?: string } | 'reset' | 'hang'
+export type FakeApiFailure = undefined | { status: number; body?: string; contentType?: string } | 'reset' | 'hang'
+export interface FakeHubstaff {
+  readonly origin: string
+  readonly stats: FakeHubstaffStats
+  readonly requests: RecordedRequest[]
+  readonly issuedTokens: string[]
+  issueRefreshToken(): string
+  revokeAll(): void
+  expireAccessTokens(): void
+  tokenEndpointFailure: FakeFailure
+  apiFailure: FakeApiFailure
+  apiDelayMs: number
+  close(): Promise<void>
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8'
+const ISSUER = 'https://account.hubstaff.com'
+const SCOPE = 'openid hubstaff:read hubstaff:write'
+// Doorkeeper's wording for every unusable refresh token: unknown, revoked and rotated look alike.
+const INVALID_GRANT = {
+  error: 'invalid_grant',
+  error_description:
+    'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+}
+const RATE_LIMITED = { code: 'rate_limit', error: 'Rate limit exceeded', error_code: 13000 }
+const UNAUTHORIZED = { code: 'unauthorized', error: 'Unauthorized' }
+const NOT_FOUND = { code: 'not_found', error: 'Could not find record' }
+
+/** Doorkeeper keeps a refresh token and the access token issued with it on one record. */
+interface RefreshRecord {
+  state: 'valid' | 'rotated' | 'revoked'
+  accessToken?: string
+}
+interface AccessRecord {
+  expMs: number
+  valid: boolean
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (res.destroyed || res.headersSent) return
+  res.writeHead(status, body === '' ? headers : { 'content-type': JSON_TYPE, ...headers })
+  res.end(body)
+}
+
+/** The caller-supplied failure body may be HTML, JSON or empty; label it the way a proxy would. */
+function failureHeaders(body: string, contentType: string | undefined): Record<string, string> {
+  if (contentType !== undefined) return { 'content-type': contentType }
+  if (body === '') return {}
+  return { 'content-type': /^\s*[[{]/.test(body) ? JSON_TYPE : 'text/html; charset=utf-8' }
+}
+
+function clientGone(res: ServerResponse): boolean {
+  const socket = res.socket
+  return res.destroyed || socket === null || socket.destroyed || !socket.writable
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function b64json(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
+export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Promise<FakeHubstaff> {
+  const ttl = options.accessTokenTtl ?? 3600
+  const clock = options.now ?? Date.now
+  const store = createStore()
+  const dispatch = createRoutes(store, options.pageLimitDefault ?? 100)
+  const refreshTokens = new Map<string, RefreshRecord>()
+  const accessTokens = new Map<string, AccessRecord>()
+  const admitted: number[] = [] // times of /v2 requests inside the rolling rate-limit window
+  const sockets = new Set<Socket>()
+  const timers = new Set<NodeJS.Timeout>()
+  let closed = false
+
+  const sleep = (ms: number): Promise<void> =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            timers.delete(timer)
+            resolve()
+          }, ms)
+          timers.add(timer)
+        })
+
+  const mintRefreshToken = (accessToken?: string): string => {
+    const token = randomBytes(32).toString('base64url')
+    refreshTokens.set(token, accessToken === undefined ? { state: 'valid' } : { state: 'valid', accessToken })
+    fake.issuedTokens.push(token)
+    return token
+  }
+
+  const mintAccessToken = (): string => {
+    const iat = Math.floor(clock() / 1000)
+    const exp = iat + ttl
+    const payload = { iss: ISSUER, sub: String(FAKE_DATA.meUserId), iat, exp, jti: randomUUID(), scope: SCOPE }
+    // A 2048-bit RS256 signature is 256 bytes; nobody can verify it, but lengths stay realistic.
+    const token = `${b64json({ alg: 'RS256', typ: 'JWT' })}.${b64json(payload)}.${randomBytes(256).toString('base64url')}`
+    accessTokens.set(token, { expMs: exp * 1000, valid: true })
+    fake.issuedTokens.push(token)
+    return token
+  }
+
+  async function tokenEndpoint(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
+    await sleep(options.tokenDelayMs ?? 0)
+    const failure = fake.tokenEndpointFailure
+    if (failure === 'hang') return
+    if (failure === 'reset') {
+      req.socket.resetAndDestroy()
+      return
+    }
+    if (failure !== undefined) {
+      const text = failure.body ?? JSON.stringify({ error: 'server_error', error_description: 'Fake token endpoint failure' })
+      send(res, failure.status, text, failureHeaders(text, undefined))
+      return
+    }
+    const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+    const form = new URLSearchParams(isForm ? body : '')
+    const presented = form.get('refresh_token') ?? ''
+    if (form.get('grant_type') !== 'refresh_token' || presented === '') {
+      send(res, 400, JSON.stringify({ error: 'invalid_request', error_description: 'The request is missing a required parameter.' }))
+      return
+    }
+    // Rotation commits only if the answer can still be delivered: a client killed while waiting
+    // never saw the new pair, so its stored refresh token must keep working.
+    if (clientGone(res)) return
+    const record = refreshTokens.get(presented)
+    if (record?.state !== 'valid') {
+      fake.stats.rejectedExchanges++
+      if (record?.state === 'rotated') fake.stats.reuse++
+      send(res, 401, JSON.stringify(INVALID_GRANT))
+      return
+    }
+    record.state = 'rotated'
+    const paired = record.accessToken === undefined ? undefined : accessTokens.get(record.accessToken)
+    if (paired) paired.valid = false
+    const accessToken = mintAccessToken()
+    const refreshToken = mintRefreshToken(accessToken)
+    fake.stats.exchanges++
+    const answer = { access_token: accessToken, refresh_token: refreshToken, expires_in: ttl, token_type: 'bearer' }
+    send(res, 200, JSON.stringify(answer), { 'cache-control': 'no-store', pragma: 'no-cache' })
+  }
+
+  /** Counts admitted requests only, so a client hammering through a 429 does not extend its own lockout. */
+  function retryAfterSeconds(now: number): number | undefined {
+    const limit = options.rateLimit
+    if (limit === undefined) return undefined
+    while (admitted.length > 0 && (admitted[0] ?? 0) <= now - limit.windowMs) admitted.shift()
+    if (admitted.length < limit.limit) {
+      admitted.push(now)
+      return undefined
+    }
+    return Math.max(1, Math.ceil(((admitted[0] ?? now) + limit.windowMs - now) / 1000))
+  }
+
+  function authorized(req: IncomingMessage): boolean {
+    const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')
+    const record = match?.[1] === undefined ? undefined : accessTokens.get(match[1])
+    return record !== undefined && record.valid && clock() < record.expMs
+  }
+
+  async function api(req: IncomingMessage, res: ServerResponse, path: string, query: string, body: string): Promise<void> {
+    const method = req.method ?? 'GET'
+    fake.stats.apiRequests++
+    fake.requests.push({ method, path, query, headers: { ...req.headers }, body })
+    await sleep(fake.apiDelayMs)
+    // An outage sits in front of the API (load balancer, CDN), so it preempts rate limit and auth.
+    const failure = fake.apiFailure
+    if (failure === 'hang') return
+    if (failure === 'reset') {
+      req.socket.resetAndDestroy()
+      return
+    }
+    if (failure !== undefined) {
+      const text = failure.body ?? JSON.stringify({ code: 'server_error', error: 'Fake upstream failure', error_code: 15000 })
+      const extra: Record<string, string> = failure.status === 429 ? { 'retry-after': '1' } : {}
+      send(res, failure.status, text, { ...failureHeaders(text, failure.contentType), ...extra })
+      return
+    }
+    const retryAfter = retryAfterSeconds(clock())
+    if (retryAfter !== undefined) {
+      fake.stats.rateLimited++
+      send(res, 429, JSON.stringify(RATE_LIMITED), { 'retry-after': String(retryAfter) })
+      return
+    }
+    if (!authorized(req)) {
+      fake.stats.unauthorized++
+      send(res, 401, JSON.stringify(UNAUTHORIZED))
+      return
+    }
+    try {
+      const reply = dispatch(method, path, query, body, clock())
+      if (reply.kind === 'empty') return send(res, 204, '')
+      const text = JSON.stringify(reply.body)
+      if (reply.kind === 'list') return send(res, 200, text, { 'cache-control': 'no-cache' })
+      // Rails' Rack::ETag + ConditionalGet: single records carry a weak ETag and honour If-None-Match.
+      const etag = `W/"${createHash('md5').update(text).digest('hex')}"`
+      const headers = { etag, 'cache-control': 'max-age=0, private, must-revalidate' }
+      if (method === 'GET' && req.headers['if-none-match'] === etag) return send(res, 304, '', headers)
+      send(res, 200, text, headers)
+    } catch (err) {
+      if (err instanceof ApiError) return send(res, err.status, JSON.stringify(err.body))
+      send(res, 500, JSON.stringify({ code: 'server_error', error: `fake-hubstaff bug: ${String(err)}`, error_code: 15000 }))
+    }
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/'
+    const q = rawUrl.indexOf('?')
+    const path = q === -1 ? rawUrl : rawUrl.slice(0, q)
+    const query = q === -1 ? '' : rawUrl.slice(q + 1)
+    const body = await readBody(req)
+    if (path === '/access_tokens' && req.method === 'POST') return tokenEndpoint(req, res, body)
+    if (path === '/v2' || path.startsWith('/v2/')) return api(req, res, path, query, body)
+    send(res, 404, JSON.stringify(NOT_FOUND))
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      // The client went away mid-request; there is nobody left to answer.
+      if (!res.headersSent) res.destroy()
+    })
+  })
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  server.on('clientError', (_err, socket) => socket.destroy())
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => resolve())
+  })
+  const { port } = server.address() as AddressInfo
+
+  const fake: FakeHubstaff = {
+    origin: `http://127.0.0.1:${port}`,
+    stats: { exchanges: 0, rejectedExchanges: 0, reuse: 0, apiRequests: 0, unauthorized: 0, rateLimited: 0 },
+    requests: [],
+    issuedTokens: [],
+    tokenEndpointFailure: undefined,
+    apiFailure: undefined,
+    apiDelayMs: 0,
+    issueRefreshToken: () => mintRefreshToken(),
+    revokeAll() {
+      for (const record of refreshTokens.values()) record.state = 'revoked'
+      for (const record of accessTokens.values()) record.valid = false
+    },
+    expireAccessTokens() {
+      for (const record of accessTokens.values()) record.valid = false
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      for (const timer of timers) clearTimeout(timer)
+      timers.clear()
+      const done = new Promise<void>((resolve) => server.close(() => resolve()))
+      for (const socket of sockets) socket.destroy()
+      await done
+    },
+  }
+  return fake
+}
+
+// ---- /v2 routing: Grape-like parameter validation (400 before 404), envelopes, cursor pagination.
+
+type Reply = { kind: 'record' | 'list'; body: object } | { kind: 'empty' }
+type QueryValue = string | string[] | Record<string, string>
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: object,
+  ) {
+    super(`fake-hubstaff ${status}`)
+  }
+}
+const invalid = (error: string): ApiError => new ApiError(400, { code: 'invalid_params', error, error_code: 11000 })
+const notFound = (): ApiError => new ApiError(404, NOT_FOUND)
+
+function decode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '))
+  } catch {
+    return text
+  }
+}
+
+/** Rack-style keys: `a=1`, `a[]=1&a[]=2` (array) and `a[start]=x` (hash). */
+function parseQuery(raw: string): Map<string, QueryValue> {
+  const out = new Map<string, QueryValue>()
+  for (const part of raw.split('&')) {
+    if (part === '') continue
+    const eq = part.indexOf('=')
+    const key = decode(eq === -1 ? part : part.slice(0, eq))
+    const value = decode(eq === -1 ? '' : part.slice(eq + 1))
+    const [, name, sub] = /^([^[\]]+)\[([^[\]]*)\]$/.exec(key) ?? []
+    const prev = name === undefined ? undefined : out.get(name)
+    if (name === undefined || sub === undefined) out.set(key, value)
+    else if (sub === '') out.set(name, Array.isArray(prev) ? [...prev, value] : [value])
+    else out.set(name, { ...(typeof prev === 'object' && !Array.isArray(prev) ? prev : {}), [sub]: value })
+  }
+  return out
+}
+
+class Query {
+  constructor(private readonly params: Map<string, QueryValue>) {}
+  string(name: string): string | undefined {
+    const value = this.params.get(name)
+    if (value !== undefined && typeof value !== 'string') throw invalid(`${name} is invalid`)
+    return value
+  }
+  hash(name: string, key: string): string | undefined {
+    const value = this.params.get(name)
+    return typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined
+  }
+  /** Real clients send both `ids=1,2` and `ids[]=1&ids[]=2`; both mean the same list. */
+  list(name: string): string[] {
+    const value = this.params.get(name) ?? []
+    const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : Object.values(value)
+    return items.flatMap((item) => item.split(',')).filter((item) => item !== '')
+  }
+  ints(name: string): number[] {
+    return this.list(name).map((item) => {
+      if (!/^\d+$/.test(item)) throw invalid(`${name} is invalid`)
+      return Number(item)
+    })
+  }
+  int(name: string): number | undefined {
+    const value = this.string(name)
+    if (value === undefined) return undefined
+    if (!/^\d+$/.test(value)) throw invalid(`${name} is invalid`)
+    return Number(value)
+  }
+}
+
+function jsonObject(body: string): Record<string, unknown> {
+  if (body.trim() === '') return {}
+  let value: unknown
+  try {
+    value = JSON.parse(body)
+  } catch {
+    throw invalid('The request body is not valid JSON')
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid('The request body must be an object')
+  return value as Record<string, unknown>
+}
+
+function assigneeIds(data: Record<string, unknown>): number[] | undefined {
+  const raw = data.assignee_ids ?? (data.assignee_id === undefined ? undefined : [data.assignee_id])
+  if (raw === undefined) return undefined
+  if (!Array.isArray(raw) || !raw.every((id) => Number.isInteger(id))) throw invalid('assignee_ids is invalid')
+  return raw as number[]
+}
+
+/** ISO date-time; Ruby reads one without an offset as UTC, so this does too. */
+function timeParam(q: Query, name: string, key: string): number {
+  const raw = q.hash(name, key)
+  if (raw === undefined) throw invalid(`${name}[${key}] is missing`)
+  const shape = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i.exec(raw)
+  const ms = Date.parse(shape?.[1] !== undefined && shape[4] === undefined ? `${raw}Z` : raw)
+  if (shape === null || Number.isNaN(ms)) throw invalid(`${name}[${key}] is invalid`)
+  return ms
+}
+
+/** A `YYYY-MM-DD` date as a day number since the Unix epoch. */
+function dayParam(q: Query, key: string): number {
+  const raw = q.hash('date', key)
+  if (raw === undefined) throw invalid(`date[${key}] is missing`)
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(raw) : NaN
+  if (Number.isNaN(ms) || isoDate(ms) !== raw) throw invalid(`date[${key}] is invalid`)
+  return ms / DAY_MS
+}
+
+const byId = (a: FakeRecord, b: FakeRecord): number => a.id - b.id
+const SIDELOAD_FIELDS: Record<string, string[]> = {
+  users: ['user_id', 'assignee_ids'],
+  projects: ['project_id'],
+  tasks: ['task_id'],
+  clients: ['client_id'],
+}
+
+type Handler = (id: number, q: Query, body: string, now: number) => Reply
+
+function createRoutes(store: FakeStore, pageLimitDefault: number) {
+  const record = (key: string, value: FakeRecord | undefined): Reply => {
+    if (value === undefined) throw notFound()
+    return { kind: 'record', body: { [key]: value } }
+  }
+  const organization = (id: number): number => {
+    if (!store.organizations.has(id)) throw notFound()
+    return id
+  }
+  const project = (id: number): number => {
+    if (!store.projects.has(id)) throw notFound()
+    return id
+  }
+  const sideload = (name: string, page: readonly FakeRecord[]): FakeRecord[] => {
+    const source: Map<number, FakeRecord> = name === 'users' ? store.users : name === 'projects' ? store.projects : name === 'tasks' ? store.tasks : new Map()
+    const ids = new Set(page.flatMap((r) => (SIDELOAD_FIELDS[name] ?? []).flatMap((field) => r[field] ?? [])))
+    return [...source.values()].filter((r) => ids.has(r.id)).sort(byId)
+  }
+  /** Records must be sorted by id: the cursor is the first id of the next page, inclusive. */
+  const list = (key: string, records: readonly FakeRecord[], q: Query, includable: readonly string[]): Reply => {
+    const start = q.int('page_start_id') ?? 0
+    const limit = q.int('page_limit') ?? pageLimitDefault
+    if (limit < 1) throw invalid('page_limit is invalid')
+    const include = q.list('include')
+    if (include.some((name) => !includable.includes(name))) throw invalid('include does not have a valid value')
+    const from = records.findIndex((r) => r.id >= start)
+    const page = from === -1 ? [] : records.slice(from, from + limit)
+    const next = from === -1 ? undefined : records[from + limit]
+    const body: Record<string, unknown> = { [key]: page }
+    for (const name of include) body[name] = sideload(name, page)
+    if (next !== undefined) body.pagination = { next_page_start_id: next.id }
+    return { kind: 'list', body }
+  }
+  const keep = (q: Query, records: FakeRecord[], param: string, field: string): FakeRecord[] => {
+    const wanted = q.ints(param)
+    return wanted.length === 0 ? records : records.filter((r) => wanted.includes(r[field] as number))
+  }
+  const activityFilters = (q: Query, records: FakeRecord[]): FakeRecord[] =>
+    keep(q, keep(q, keep(q, records, 'user_ids', 'user_id'), 'project_ids', 'project_id'), 'task_ids', 'task_id')
+
+  const routes: Array<[string, RegExp, Handler]> = [
+    ['GET', /^\/v2\/users\/me$/, () => record('user', store.users.get(FAKE_DATA.meUserId))],
+    ['GET', /^\/v2\/users\/(\d+)$/, (id) => record('user', store.users.get(id))],
+    ['GET', /^\/v2\/organizations$/, (_, q) => list('organizations', [...store.organizations.values()].sort(byId), q, [])],
+    ['GET', /^\/v2\/organizations\/(\d+)$/, (id) => record('organization', store.organizations.get(id))],
+    [
+      'GET',
+      /^\/v2\/organizations\/(\d+)\/members$/,
+      (id, q) => {
+        const roles = q.list('membership_roles')
+        const members = keep(q, store.members.get(organization(id)) ?? [], 'user_ids', 'user_id')
+        const filtered = members.filter((m) => roles.length === 0 || roles.includes(String(m.membership_role)))
+        return list('members', filtered, q, ['users', 'projects'])
+      },
+    ],
+    [
+      'GET',
+      /^\/v2\/organizations\/(\d+)\/projects$/,
+      (id, q) => {
+        const status = q.string('status') ?? 'active'
+        if (!['active', 'archived', 'all'].includes(status)) throw invalid('status does not have a valid value')
+        organization(id)
+        const inOrg = [...store.projects.values()].filter(
+          (p) => store.projectOrganization.get(p.id) === id && (status === 'all' || p.status === status),
+        )
+        return list('projects', keep(q, inOrg, 'project_ids', 'id').sort(byId), q, ['clients'])
+      },
+    ],
+    ['GET', /^\/v2\/projects\/(\d+)$/, (id) => record('project', store.projects.get(id))],
+    [
+      'GET',
+      /^\/v2\/projects\/(\d+)\/tasks$/,
+      (id, q) => {
+        const statuses = q.list('status')
+        const users = q.ints('user_ids')
+        project(id)
+        const tasks = [...store.tasks.values()].filter(
+          (t) =>
+            t.project_id === id &&
+            (statuses.length === 0 || statuses.includes(t.status)) &&
+            (users.length === 0 || t.assignee_ids.some((u) => users.includes(u))),
+        )
+        return list('tasks', tasks.sort(byId), q, ['users'])
+      },
+    ],
+    [
+      'POST',
+      /^\/v2\/projects\/(\d+)\/tasks$/,
+      (id, _, body, now) => {
+        const data = jsonObject(body)
+        if (typeof data.summary !== 'string' || data.summary.trim() === '') throw invalid('summary is missing')
+        const assignees = assigneeIds(data) ?? []
+        return record('task', newTask(store, project(id), data.summary, assignees, now))
+      },
+    ],
+    ['GET', /^\/v2\/tasks\/(\d+)$/, (id) => record('task', store.tasks.get(id))],
+    [
+      'PUT',
+      /^\/v2\/tasks\/(\d+)$/,
+      (id, _, body, now) => {
+        const data = jsonObject(body)
+        if (!Number.isInteger(data.lock_version)) throw invalid('lock_version is missing')
+        const task = store.tasks.get(id)
+        if (task === undefined) throw notFound()
+        if (data.lock_version !== task.lock_version) {
+          throw new ApiError(422, { code: 'stale_object', error: 'The record has been modified. Please refresh and try again.', error_code: 11003 })
+        }
+        if (data.summary !== undefined) {
+          if (typeof data.summary !== 'string' || data.summary.trim() === '') throw invalid('summary is invalid')
+          task.summary = data.summary
+        }
+        if (data.status !== undefined) {
+          if (data.status !== 'active' && data.status !== 'completed') throw invalid('status does not have a valid value')
+          task.status = data.status
+          task.completed_at = data.status === 'completed' ? timestamp(now, id) : null
+        }
+        task.assignee_ids = assigneeIds(data) ?? task.assignee_ids
+        task.lock_version++
+        task.updated_at = timestamp(now, id + task.lock_version)
+        return record('task', task)
+      },
+    ],
+    [
+      'DELETE',
+      /^\/v2\/tasks\/(\d+)$/,
+      (id) => {
+        if (!store.tasks.delete(id)) throw notFound()
+        return { kind: 'empty' }
+      },
+    ],
+    [
+      'GET',
+      /^\/v2\/organizations\/(\d+)\/activities$/,
+      (id, q, _, now) => {
+        const start = timeParam(q, 'time_slot', 'start')
+        const stop = timeParam(q, 'time_slot', 'stop')
+        if (stop <= start) throw invalid('time_slot[stop] must be after time_slot[start]')
+        if (stop - start > 7 * DAY_MS) throw invalid('time_slot range must not exceed 7 days')
+        const all = organization(id) === FAKE_DATA.organizationId ? activitiesBetween(start, stop, now) : []
+        return list('activities', activityFilters(q, all), q, ['users', 'projects', 'tasks'])
+      },
+    ],
+    [
+      'GET',
+      /^\/v2\/organizations\/(\d+)\/activities\/daily$/,
+      (id, q, _, now) => {
+        const first = dayParam(q, 'start')
+        const last = dayParam(q, 'stop')
+        if (last < first) throw invalid('date[stop] must not be before date[start]')
+        if (last - first + 1 > 31) throw invalid('date range must not exceed 31 days')
+        const all = organization(id) === FAKE_DATA.organizationId ? dailyActivitiesBetween(first, last, now) : []
+        return list('daily_activities', activityFilters(q, all), q, ['users', 'projects', 'tasks'])
+      },
+    ],
+  ]
+
+  return (method: string, path: string, rawQuery: string, body: string, now: number): Reply => {
+    const q = new Query(parseQuery(rawQuery))
+    for (const [routeMethod, pattern, handler] of routes) {
+      const match = pattern.exec(path)
+      if (match !== null && routeMethod === method) return handler(Number(match[1] ?? 0), q, body, now)
+    }
+    throw notFound()
+  }
+}
