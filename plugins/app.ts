@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import type { Gateway } from '../src/gateway.js'
 import { registerAdmin } from './admin.js'
@@ -24,8 +24,10 @@ class RequestLineLogger extends LogController {
 
 /** Assembles the HTTP surface around a gateway core. Listening is the server's business. */
 export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
+  // Typed as Fastify's logger so routes and plugins see the usual FastifyInstance.
+  const loggerInstance: FastifyBaseLogger = logger
   const app = Fastify({
-    loggerInstance: logger,
+    loggerInstance,
     logController: new RequestLineLogger(),
     bodyLimit: gateway.config.bodyLimit,
     return503OnClosing: true,
