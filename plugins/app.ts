@@ -2,7 +2,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino'
 import type { Gateway } from '../src/gateway.js'
 import { registerAdmin } from './admin.js'
-import { registerProblems } from './problems.js'
+import { registerProblems, sendProblem } from './problems.js'
+import { GatewayError } from '../src/errors.js'
 import { registerProxy } from './proxy.js'
 
 /** One line per request, after the answer: what a person reading the log needs, and no more. */
@@ -31,6 +32,10 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
     logController: new RequestLineLogger(),
     bodyLimit: gateway.config.bodyLimit,
     return503OnClosing: true,
+    // Errors Fastify raises before routing (a malformed URL) leave as problems too.
+    frameworkErrors: (error, _request, reply) => {
+      void sendProblem(reply, new GatewayError('HSG_REQUEST_BAD_PATH', `The request URL is not valid (${error.message}).`))
+    },
   })
   registerProblems(app)
   registerProxy(app, gateway)

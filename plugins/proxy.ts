@@ -26,7 +26,6 @@ function toGatewayRequest(request: FastifyRequest, signal: AbortSignal): Gateway
   const raw = request.raw.url ?? '/'
   const q = raw.indexOf('?')
   const path = q === -1 ? raw : raw.slice(0, q)
-  checkPath(path)
   return {
     id: request.id,
     method: request.method,
@@ -40,6 +39,16 @@ function toGatewayRequest(request: FastifyRequest, signal: AbortSignal): Gateway
 
 /** `/v2/*`: the Hubstaff API, answered through the gateway's pipeline. */
 export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
+  // Before routing: the router may not match such paths at all, and the app deserves to know why.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.raw.url ?? '/'
+    try {
+      if (raw.startsWith('/v2')) checkPath(raw.split('?')[0] ?? raw)
+      done()
+    } catch (err) {
+      done(err as Error)
+    }
+  })
   app.register((scope, _opts, done) => {
     // Bodies pass through byte-for-byte whatever their type; nothing here parses them.
     scope.removeAllContentTypeParsers()

@@ -49,7 +49,8 @@ export async function main(io: CliIo): Promise<number> {
     return EXIT.ok
   } catch (err) {
     if (err instanceof ConfigError || (isGatewayError(err) && err.code === 'HSG_CONFIG_INVALID')) {
-      io.stderr(`hubstaff-gateway: ${err.message}\n`)
+      // One line, whatever a value or a lower layer put into the message.
+      io.stderr(`hubstaff-gateway: ${err.message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`)
       return EXIT.usage
     }
     const code = (err as NodeJS.ErrnoException).code

@@ -37,11 +37,16 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     const flag = /'([^']+)'/.exec(e.message)?.[1]
+    // parseArgs names an option as `--port <value>` or `-h, --help`: keep the long name.
+    const names = flag?.split(/[\s,]+/).filter((n) => n.startsWith('-')) ?? []
+    const name = names.find((n) => n.startsWith('--')) ?? names[0]
     const line =
       e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && flag !== undefined
         ? `unknown flag ${flag}`
-        : e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && flag !== undefined
-          ? `${flag.split(' ')[0]} needs a value`
+        : e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && name !== undefined
+          ? e.message.includes('does not take an argument')
+            ? `${name} takes no value`
+            : `${name} needs a value`
           : (e.message.split('.')[0] ?? 'bad arguments')
     throw new ConfigError(`${line} (see --help)`)
   }
@@ -61,31 +66,51 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   }
 }
 
-function readConfigFile(path: string): Partial<Record<SettingKey, unknown>> {
+/**
+ * Why JSON.parse failed, as one line that quotes nothing from the file: V8 quotes part of the
+ * input in some messages, and a config file may hold the refresh token.
+ */
+function jsonProblem(err: unknown, raw: string): string {
+  const message = err instanceof Error ? err.message : String(err)
+  const what = message
+    .replace(/,\s*(\.\.\.)?".*$/s, '')
+    .replace(/\s+in JSON at position \d+.*$/s, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+  const position = /at position (\d+)/.exec(message)?.[1]
+  if (position === undefined) return what
+  const before = raw.slice(0, Number(position))
+  const line = before.split('\n').length
+  const column = before.length - before.lastIndexOf('\n')
+  return `${what} at line ${line}, column ${column}`
+}
+
+function readConfigFile(path: string, from: string): Partial<Record<SettingKey, unknown>> {
+  const invalid = `invalid --config "${path}"${from}`
   let raw: string
   try {
     raw = readFileSync(path, 'utf8')
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     throw new ConfigError(
-      `invalid --config "${path}": ${code === 'ENOENT' ? 'file not found' : `cannot read it (${code})`}; expected a JSON file`,
+      `${invalid}: ${code === 'ENOENT' ? 'file not found' : `cannot read it (${code})`}; expected a JSON file`,
     )
   }
   let data: unknown
   try {
     data = JSON.parse(raw)
   } catch (err) {
-    throw new ConfigError(`invalid --config "${path}": not valid JSON (${(err as Error).message})`)
+    throw new ConfigError(`${invalid}: not valid JSON (${jsonProblem(err, raw)})`)
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new ConfigError(`invalid --config "${path}": expected a JSON object of settings`)
+    throw new ConfigError(`${invalid}: expected a JSON object of settings`)
   }
   const out: Partial<Record<SettingKey, unknown>> = {}
   for (const [name, value] of Object.entries(data as Record<string, unknown>)) {
     const key = (SETTING_KEYS as string[]).includes(name) ? (name as SettingKey) : KEY_BY_FLAG.get(name)
     if (key === undefined) {
       throw new ConfigError(
-        `invalid --config "${path}": unknown setting "${name}"; allowed: ${SETTING_KEYS.map((k) => SETTINGS[k].flag).join(', ')}`,
+        `${invalid}: unknown setting ${JSON.stringify(name)}; allowed: ${SETTING_KEYS.map((k) => SETTINGS[k].flag).join(', ')}`,
       )
     }
     out[key] = value
@@ -106,8 +131,11 @@ export function loadConfig(
   commandLine: Pick<CommandLine, 'flags' | 'configFile'>,
   env: Readonly<Record<string, string | undefined>>,
 ): LoadedConfig {
-  const configFile = commandLine.configFile ?? env[envName('config')]
-  const file = configFile === undefined ? {} : readConfigFile(configFile)
+  // Like every other variable, an empty HUBSTAFF_GATEWAY_CONFIG counts as unset.
+  const configEnv = env[envName('config')] === '' ? undefined : env[envName('config')]
+  const configFile = commandLine.configFile ?? configEnv
+  const configFrom = commandLine.configFile === undefined ? ` (from ${envName('config')})` : ''
+  const file = configFile === undefined ? {} : readConfigFile(configFile, configFrom)
   const config: Record<string, unknown> = {}
   const sources = {} as Record<SettingKey, Source>
 

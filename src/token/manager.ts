@@ -44,6 +44,10 @@ export function chooseRefreshToken(stored: StoredTokens | undefined, seed: strin
   return stored === undefined ? undefined : { token: stored.refreshToken, seeds: [...stored.seeds] }
 }
 
+function mergeSeeds(newer: readonly string[], older: readonly string[]): string[] {
+  return [...new Set([...older, ...newer])].slice(-20)
+}
+
 const FIX =
   'Create a new personal access token at https://developer.hubstaff.com/personal_access_tokens and restart with HUBSTAFF_REFRESH_TOKEN=<token> (or run `hubstaff-gateway login`).'
 
@@ -69,6 +73,8 @@ export class TokenManager {
   #inflight: Promise<string> | undefined
   #timer: NodeJS.Timeout | undefined
   #failuresInARow = 0
+  /** Epoch ms before which a degraded manager does not try the token endpoint again. */
+  #retryAt = 0
   #lastRecheck = 0
   #rejectedRefreshToken: string | undefined
   #refreshes = 0
@@ -144,6 +150,7 @@ export class TokenManager {
     }
     // Exchanging a token Hubstaff already refused would only be refused again.
     if (this.#state === 'rejected') throw this.#error()
+    this.#throwIfBackingOff(now)
     return this.#refresh(undefined)
   }
 
@@ -154,6 +161,7 @@ export class TokenManager {
     if (this.#inflight !== undefined) return this.#inflight
     const current = this.#current?.accessToken
     if (current !== undefined && current !== rejected && this.#now() < (this.#current?.expiresAt ?? 0)) return current
+    this.#throwIfBackingOff(this.#now())
     return this.#refresh(rejected)
   }
 
@@ -173,10 +181,11 @@ export class TokenManager {
     try {
       const token = await this.#store.withLock(() => this.#refreshUnderLock(rejected))
       this.#failuresInARow = 0
+      this.#retryAt = 0
       this.#schedule()
       return token
     } catch (err) {
-      return this.#onFailure(err)
+      return this.#onFailure(err, rejected)
     }
   }
 
@@ -205,8 +214,16 @@ export class TokenManager {
         // version): one more look before telling the user to act.
         const again = await this.#readQuietly()
         if (again !== undefined && again.refreshToken !== choice.token) {
-          result = await this.#exchange(again.refreshToken)
-          return this.#persist(result, again.seeds)
+          try {
+            result = await this.#exchange(again.refreshToken)
+          } catch (err2) {
+            // Remember which token was refused last, or the next recheck would take it for new.
+            if (err2 instanceof TokenEndpointError && err2.kind === 'rejected') this.#rejectedRefreshToken = again.refreshToken
+            throw err2
+          }
+          // The refused lineage's seeds stay in the history: a refused seed still in the
+          // environment must not win over the store on every refresh and restart.
+          return this.#persist(result, mergeSeeds(again.seeds, choice.seeds))
         }
         this.#rejectedRefreshToken = choice.token
       }
@@ -243,8 +260,11 @@ export class TokenManager {
     this.#log.info({ expiresAt: new Date(tokens.expiresAt ?? 0).toISOString() }, `access token ${how}`)
   }
 
-  /** Records a failed refresh; answers with the token in hand when it is still valid, else throws. */
-  #onFailure(err: unknown): string {
+  /**
+   * Records a failed refresh; answers with the token in hand when it is still valid (and is not
+   * the one Hubstaff just refused), else throws.
+   */
+  #onFailure(err: unknown, rejected: string | undefined): string {
     this.#failures++
     if (err instanceof TokenEndpointError && err.kind === 'rejected') {
       this.#setState('rejected', {
@@ -252,6 +272,8 @@ export class TokenManager {
         detail: `Hubstaff rejected the refresh token (${err.oauthError ?? `status ${err.status}`}). ${FIX}`,
       })
       this.#log.error({ code: 'HSG_AUTH_REFRESH_REJECTED', status: err.status, oauthError: err.oauthError }, 'refresh token rejected')
+      // A proactive refresh still pending would exchange the refused token again.
+      clearTimeout(this.#timer)
       throw this.#error()
     }
     this.#failuresInARow++
@@ -261,15 +283,29 @@ export class TokenManager {
     const code = isGatewayError(err) && err.code === 'HSG_AUTH_LOCK_TIMEOUT' ? err.code : 'HSG_AUTH_REFRESH_UNAVAILABLE'
     this.#setState('degraded', { code, detail: `Token refresh failed (${detail}); retrying in ${Math.ceil(wait / 1000)} s.` })
     this.#log.warn({ code, retryInMs: wait, attempt: this.#failuresInARow }, 'token refresh failed; will retry')
+    this.#retryAt = this.#now() + wait
     this.#schedule(wait)
     // A transient failure while the current token is still valid costs the app nothing.
     const current = this.#current
-    if (current?.accessToken !== undefined && current.expiresAt !== undefined && this.#now() < current.expiresAt) {
+    if (current?.accessToken !== undefined && current.accessToken !== rejected && current.expiresAt !== undefined && this.#now() < current.expiresAt) {
       return current.accessToken
     }
-    throw new GatewayError(code === 'HSG_AUTH_LOCK_TIMEOUT' ? code : 'HSG_AUTH_REFRESH_UNAVAILABLE', this.#reason?.detail ?? detail, {
-      cause: err,
-      headers: { 'retry-after': String(Math.ceil(wait / 1000)) },
+    throw this.#unavailable(wait, err)
+  }
+
+  /**
+   * Requests that find no usable token do not each hit a token endpoint that just failed: until
+   * the backoff (or its Retry-After) has passed they get 503 at once, unless an attempt is running.
+   */
+  #throwIfBackingOff(now: number): void {
+    if (this.#state === 'degraded' && this.#inflight === undefined && now < this.#retryAt) throw this.#unavailable(this.#retryAt - now)
+  }
+
+  #unavailable(waitMs: number, cause?: unknown): GatewayError {
+    const code = this.#reason?.code === 'HSG_AUTH_LOCK_TIMEOUT' ? 'HSG_AUTH_LOCK_TIMEOUT' : 'HSG_AUTH_REFRESH_UNAVAILABLE'
+    return new GatewayError(code, this.#reason?.detail ?? 'Token refresh failed.', {
+      ...(cause === undefined ? {} : { cause }),
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) },
     })
   }
 
@@ -301,6 +337,7 @@ export class TokenManager {
     const wait = delayMs ?? (expiresAt === undefined ? undefined : expiresAt - this.#marginMs - this.#now())
     if (wait === undefined) return
     this.#timer = setTimeout(() => {
+      if (this.#state === 'rejected') return
       this.#refresh(undefined).catch(() => undefined)
     }, Math.max(1000, Math.min(wait, 2 ** 31 - 1)))
     this.#timer.unref()

@@ -1,6 +1,7 @@
-// Deterministic data behind the fake Hubstaff server. Nothing here is random, so a record fetched
-// twice (or by two tests) is byte-identical, and ids can be predicted from FAKE_DATA.
-// Activity data is generated on demand from arithmetic on (user, 10-minute slot); only the
+// The data model behind the fake Hubstaff server: seed records, generated activities and the
+// queries over them. No HTTP here (validation and envelopes live in fake-hubstaff.ts).
+// Nothing is random, so a record fetched twice (or by two tests) is byte-identical and ids can be
+// predicted from FAKE_DATA. Activities are computed on demand from (user, 10-minute slot); only the
 // writable records (tasks) live in per-server state.
 
 export const FAKE_DATA = {
@@ -173,6 +174,59 @@ export function newTask(store: FakeStore, projectId: number, summary: string, as
   const task = taskRecord(store.nextTaskId++, projectId, summary, assigneeIds, nowMs)
   store.tasks.set(task.id, task)
   return task
+}
+
+export interface TaskChanges {
+  summary?: string | undefined
+  status?: 'active' | 'completed' | undefined
+  assigneeIds?: number[] | undefined
+}
+
+/** Optimistic locking: every accepted update bumps lock_version, so a second writer with the old one loses. */
+export function updateTask(task: FakeTask, changes: TaskChanges, nowMs: number): void {
+  if (changes.summary !== undefined) task.summary = changes.summary
+  if (changes.status !== undefined) {
+    task.status = changes.status
+    task.completed_at = changes.status === 'completed' ? timestamp(nowMs, task.id) : null
+  }
+  if (changes.assigneeIds !== undefined) task.assignee_ids = changes.assigneeIds
+  task.lock_version++
+  task.updated_at = timestamp(nowMs, task.id + task.lock_version)
+}
+
+const byId = (a: FakeRecord, b: FakeRecord): number => a.id - b.id
+
+export function organizationProjects(store: FakeStore, organizationId: number, status: string): FakeRecord[] {
+  const inOrg = [...store.projects.values()].filter((p) => store.projectOrganization.get(p.id) === organizationId)
+  return inOrg.filter((p) => status === 'all' || p.status === status).sort(byId)
+}
+
+export function projectTasks(store: FakeStore, projectId: number): FakeTask[] {
+  return [...store.tasks.values()].filter((t) => t.project_id === projectId).sort(byId)
+}
+
+/** Keeps records whose `field` (a number or an array of numbers) matches one of `wanted`; no filter keeps all. */
+export function filterIds<T extends FakeRecord>(records: T[], field: string, wanted: readonly number[]): T[] {
+  if (wanted.length === 0) return records
+  return records.filter((r) => [r[field]].flat().some((value) => wanted.includes(value as number)))
+}
+
+/** Cursor pagination over records sorted by id: the cursor is the first id of the next page, inclusive. */
+export function paginate<T extends FakeRecord>(records: readonly T[], startId: number, limit: number): { page: T[]; nextId?: number } {
+  const from = records.findIndex((r) => r.id >= startId)
+  if (from === -1) return { page: [] }
+  const next = records[from + limit]
+  return next === undefined ? { page: records.slice(from, from + limit) } : { page: records.slice(from, from + limit), nextId: next.id }
+}
+
+const RELATED_FIELDS: Record<string, string[]> = { users: ['user_id', 'assignee_ids'], projects: ['project_id'], tasks: ['task_id'] }
+
+/** The records an `include=` side-load adds: those referenced by the page, not the whole table. */
+export function related(store: FakeStore, name: string, page: readonly FakeRecord[]): FakeRecord[] {
+  const tables: Record<string, Map<number, FakeRecord>> = { users: store.users, projects: store.projects, tasks: store.tasks }
+  const table = tables[name]
+  const ids = new Set(page.flatMap((r) => (RELATED_FIELDS[name] ?? []).flatMap((field) => [r[field]].flat())))
+  return [...(table?.values() ?? [])].filter((r) => ids.has(r.id)).sort(byId)
 }
 
 /** A fresh, mutable copy of the seed data; each fake server owns one. */

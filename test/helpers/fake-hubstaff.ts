@@ -3,7 +3,6 @@
 // Faithfulness matters more than convenience: strict refresh-token rotation, cursor pagination,
 // the error envelope and the cache headers all behave as the real service documents.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import {
@@ -12,11 +11,17 @@ import {
   dailyActivitiesBetween,
   DAY_MS,
   FAKE_DATA,
+  filterIds,
   isoDate,
   newTask,
-  timestamp,
+  organizationProjects,
+  paginate,
+  projectTasks,
+  related,
+  updateTask,
   type FakeRecord,
   type FakeStore,
+  type TaskChanges,
 } from './fake-hubstaff-data.js'
 
 export { FAKE_DATA } from './fake-hubstaff-data.js'
@@ -73,14 +78,8 @@ const UNAUTHORIZED = { code: 'unauthorized', error: 'Unauthorized' }
 const NOT_FOUND = { code: 'not_found', error: 'Could not find record' }
 
 /** Doorkeeper keeps a refresh token and the access token issued with it on one record. */
-interface RefreshRecord {
-  state: 'valid' | 'rotated' | 'revoked'
-  accessToken?: string
-}
-interface AccessRecord {
-  expMs: number
-  valid: boolean
-}
+type RefreshRecord = { state: 'valid' | 'rotated' | 'revoked'; accessToken?: string }
+type AccessRecord = { expMs: number; valid: boolean }
 
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   if (res.destroyed || res.headersSent) return
@@ -88,11 +87,18 @@ function send(res: ServerResponse, status: number, body: string, headers: Record
   res.end(body)
 }
 
-/** The caller-supplied failure body may be HTML, JSON or empty; label it the way a proxy would. */
-function failureHeaders(body: string, contentType: string | undefined): Record<string, string> {
-  if (contentType !== undefined) return { 'content-type': contentType }
-  if (body === '') return {}
-  return { 'content-type': /^\s*[[{]/.test(body) ? JSON_TYPE : 'text/html; charset=utf-8' }
+/** Plays a failure knob; false when none is set. A knob's body may be HTML, JSON or empty, labelled as a proxy would. */
+function injectFailure(req: IncomingMessage, res: ServerResponse, failure: FakeApiFailure, fallback: object): boolean {
+  if (failure === undefined) return false
+  if (failure === 'reset') req.socket.resetAndDestroy()
+  if (failure === 'reset' || failure === 'hang') return true
+  const text = failure.body ?? JSON.stringify(fallback)
+  const type = failure.contentType ?? (text === '' ? undefined : /^\s*[[{]/.test(text) ? JSON_TYPE : 'text/html; charset=utf-8')
+  send(res, failure.status, text, {
+    ...(type === undefined ? {} : { 'content-type': type }),
+    ...(failure.status === 429 ? { 'retry-after': '1' } : {}),
+  })
+  return true
 }
 
 function clientGone(res: ServerResponse): boolean {
@@ -118,20 +124,15 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
   const refreshTokens = new Map<string, RefreshRecord>()
   const accessTokens = new Map<string, AccessRecord>()
   const admitted: number[] = [] // times of /v2 requests inside the rolling rate-limit window
-  const sockets = new Set<Socket>()
   const timers = new Set<NodeJS.Timeout>()
   let closed = false
 
+  // Tracked so close() can cancel them: a pending delay must not keep the test process alive.
   const sleep = (ms: number): Promise<void> =>
-    ms <= 0
-      ? Promise.resolve()
-      : new Promise((resolve) => {
-          const timer = setTimeout(() => {
-            timers.delete(timer)
-            resolve()
-          }, ms)
-          timers.add(timer)
-        })
+    new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(void timers.delete(timer)), ms)
+      timers.add(timer)
+    })
 
   const mintRefreshToken = (accessToken?: string): string => {
     const token = randomBytes(32).toString('base64url')
@@ -153,17 +154,7 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
 
   async function tokenEndpoint(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     await sleep(options.tokenDelayMs ?? 0)
-    const failure = fake.tokenEndpointFailure
-    if (failure === 'hang') return
-    if (failure === 'reset') {
-      req.socket.resetAndDestroy()
-      return
-    }
-    if (failure !== undefined) {
-      const text = failure.body ?? JSON.stringify({ error: 'server_error', error_description: 'Fake token endpoint failure' })
-      send(res, failure.status, text, failureHeaders(text, undefined))
-      return
-    }
+    if (injectFailure(req, res, fake.tokenEndpointFailure, { error: 'server_error', error_description: 'Fake token endpoint failure' })) return
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
     const form = new URLSearchParams(isForm ? body : '')
     const presented = form.get('refresh_token') ?? ''
@@ -215,18 +206,7 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
     fake.requests.push({ method, path, query, headers: { ...req.headers }, body })
     await sleep(fake.apiDelayMs)
     // An outage sits in front of the API (load balancer, CDN), so it preempts rate limit and auth.
-    const failure = fake.apiFailure
-    if (failure === 'hang') return
-    if (failure === 'reset') {
-      req.socket.resetAndDestroy()
-      return
-    }
-    if (failure !== undefined) {
-      const text = failure.body ?? JSON.stringify({ code: 'server_error', error: 'Fake upstream failure', error_code: 15000 })
-      const extra: Record<string, string> = failure.status === 429 ? { 'retry-after': '1' } : {}
-      send(res, failure.status, text, { ...failureHeaders(text, failure.contentType), ...extra })
-      return
-    }
+    if (injectFailure(req, res, fake.apiFailure, { code: 'server_error', error: 'Fake upstream failure', error_code: 15000 })) return
     const retryAfter = retryAfterSeconds(clock())
     if (retryAfter !== undefined) {
       fake.stats.rateLimited++
@@ -271,10 +251,6 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
       if (!res.headersSent) res.destroy()
     })
   })
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
-  })
   server.on('clientError', (_err, socket) => socket.destroy())
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -304,7 +280,7 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
       const done = new Promise<void>((resolve) => server.close(() => resolve()))
-      for (const socket of sockets) socket.destroy()
+      server.closeAllConnections() // includes hung requests, which server.close() alone would wait for
       await done
     },
   }
@@ -315,6 +291,7 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
 
 type Reply = { kind: 'record' | 'list'; body: object } | { kind: 'empty' }
 type QueryValue = string | string[] | Record<string, string>
+type Handler = (id: number, q: Query, body: string, now: number) => Reply
 
 class ApiError extends Error {
   constructor(
@@ -326,6 +303,7 @@ class ApiError extends Error {
 }
 const invalid = (error: string): ApiError => new ApiError(400, { code: 'invalid_params', error, error_code: 11000 })
 const notFound = (): ApiError => new ApiError(404, NOT_FOUND)
+const STALE = { code: 'stale_object', error: 'The record has been modified. Please refresh and try again.', error_code: 11003 }
 
 function decode(text: string): string {
   try {
@@ -338,8 +316,7 @@ function decode(text: string): string {
 /** Rack-style keys: `a=1`, `a[]=1&a[]=2` (array) and `a[start]=x` (hash). */
 function parseQuery(raw: string): Map<string, QueryValue> {
   const out = new Map<string, QueryValue>()
-  for (const part of raw.split('&')) {
-    if (part === '') continue
+  for (const part of raw.split('&').filter((p) => p !== '')) {
     const eq = part.indexOf('=')
     const key = decode(eq === -1 ? part : part.slice(0, eq))
     const value = decode(eq === -1 ? '' : part.slice(eq + 1))
@@ -370,24 +347,23 @@ class Query {
     return items.flatMap((item) => item.split(',')).filter((item) => item !== '')
   }
   ints(name: string): number[] {
-    return this.list(name).map((item) => {
-      if (!/^\d+$/.test(item)) throw invalid(`${name} is invalid`)
-      return Number(item)
-    })
+    return this.list(name).map((item) => (/^\d+$/.test(item) ? Number(item) : fail(invalid(`${name} is invalid`))))
   }
   int(name: string): number | undefined {
     const value = this.string(name)
     if (value === undefined) return undefined
-    if (!/^\d+$/.test(value)) throw invalid(`${name} is invalid`)
-    return Number(value)
+    return /^\d+$/.test(value) ? Number(value) : fail(invalid(`${name} is invalid`))
   }
 }
 
+function fail(error: Error): never {
+  throw error
+}
+
 function jsonObject(body: string): Record<string, unknown> {
-  if (body.trim() === '') return {}
-  let value: unknown
+  let value: unknown = {}
   try {
-    value = JSON.parse(body)
+    if (body.trim() !== '') value = JSON.parse(body)
   } catch {
     throw invalid('The request body is not valid JSON')
   }
@@ -397,194 +373,105 @@ function jsonObject(body: string): Record<string, unknown> {
 
 function assigneeIds(data: Record<string, unknown>): number[] | undefined {
   const raw = data.assignee_ids ?? (data.assignee_id === undefined ? undefined : [data.assignee_id])
-  if (raw === undefined) return undefined
-  if (!Array.isArray(raw) || !raw.every((id) => Number.isInteger(id))) throw invalid('assignee_ids is invalid')
-  return raw as number[]
+  if (raw !== undefined && (!Array.isArray(raw) || !raw.every((id) => Number.isInteger(id)))) throw invalid('assignee_ids is invalid')
+  return raw as number[] | undefined
+}
+
+function summaryOf(data: Record<string, unknown>, required: boolean): string | undefined {
+  if (data.summary === undefined && !required) return undefined
+  if (typeof data.summary !== 'string' || data.summary.trim() === '') throw invalid('summary is missing or empty')
+  return data.summary
 }
 
 /** ISO date-time; Ruby reads one without an offset as UTC, so this does too. */
-function timeParam(q: Query, name: string, key: string): number {
-  const raw = q.hash(name, key)
-  if (raw === undefined) throw invalid(`${name}[${key}] is missing`)
+function timeParam(q: Query, key: string): number {
+  const raw = q.hash('time_slot', key) ?? fail(invalid(`time_slot[${key}] is missing`))
   const shape = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i.exec(raw)
   const ms = Date.parse(shape?.[1] !== undefined && shape[4] === undefined ? `${raw}Z` : raw)
-  if (shape === null || Number.isNaN(ms)) throw invalid(`${name}[${key}] is invalid`)
-  return ms
+  return shape === null || Number.isNaN(ms) ? fail(invalid(`time_slot[${key}] is invalid`)) : ms
 }
 
 /** A `YYYY-MM-DD` date as a day number since the Unix epoch. */
 function dayParam(q: Query, key: string): number {
-  const raw = q.hash('date', key)
-  if (raw === undefined) throw invalid(`date[${key}] is missing`)
+  const raw = q.hash('date', key) ?? fail(invalid(`date[${key}] is missing`))
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(raw) : NaN
-  if (Number.isNaN(ms) || isoDate(ms) !== raw) throw invalid(`date[${key}] is invalid`)
-  return ms / DAY_MS
+  return Number.isNaN(ms) || isoDate(ms) !== raw ? fail(invalid(`date[${key}] is invalid`)) : ms / DAY_MS
 }
-
-const byId = (a: FakeRecord, b: FakeRecord): number => a.id - b.id
-const SIDELOAD_FIELDS: Record<string, string[]> = {
-  users: ['user_id', 'assignee_ids'],
-  projects: ['project_id'],
-  tasks: ['task_id'],
-  clients: ['client_id'],
-}
-
-type Handler = (id: number, q: Query, body: string, now: number) => Reply
 
 function createRoutes(store: FakeStore, pageLimitDefault: number) {
-  const record = (key: string, value: FakeRecord | undefined): Reply => {
-    if (value === undefined) throw notFound()
-    return { kind: 'record', body: { [key]: value } }
-  }
-  const organization = (id: number): number => {
-    if (!store.organizations.has(id)) throw notFound()
-    return id
-  }
-  const project = (id: number): number => {
-    if (!store.projects.has(id)) throw notFound()
-    return id
-  }
-  const sideload = (name: string, page: readonly FakeRecord[]): FakeRecord[] => {
-    const source: Map<number, FakeRecord> = name === 'users' ? store.users : name === 'projects' ? store.projects : name === 'tasks' ? store.tasks : new Map()
-    const ids = new Set(page.flatMap((r) => (SIDELOAD_FIELDS[name] ?? []).flatMap((field) => r[field] ?? [])))
-    return [...source.values()].filter((r) => ids.has(r.id)).sort(byId)
-  }
-  /** Records must be sorted by id: the cursor is the first id of the next page, inclusive. */
+  const record = (key: string, value: FakeRecord | undefined): Reply => ({ kind: 'record', body: { [key]: value ?? fail(notFound()) } })
+  const organization = (id: number): number => (store.organizations.has(id) ? id : fail(notFound()))
+  const project = (id: number): number => (store.projects.has(id) ? id : fail(notFound()))
   const list = (key: string, records: readonly FakeRecord[], q: Query, includable: readonly string[]): Reply => {
-    const start = q.int('page_start_id') ?? 0
     const limit = q.int('page_limit') ?? pageLimitDefault
     if (limit < 1) throw invalid('page_limit is invalid')
     const include = q.list('include')
     if (include.some((name) => !includable.includes(name))) throw invalid('include does not have a valid value')
-    const from = records.findIndex((r) => r.id >= start)
-    const page = from === -1 ? [] : records.slice(from, from + limit)
-    const next = from === -1 ? undefined : records[from + limit]
+    const { page, nextId } = paginate(records, q.int('page_start_id') ?? 0, limit)
     const body: Record<string, unknown> = { [key]: page }
-    for (const name of include) body[name] = sideload(name, page)
-    if (next !== undefined) body.pagination = { next_page_start_id: next.id }
+    for (const name of include) body[name] = related(store, name, page)
+    if (nextId !== undefined) body.pagination = { next_page_start_id: nextId }
     return { kind: 'list', body }
   }
-  const keep = (q: Query, records: FakeRecord[], param: string, field: string): FakeRecord[] => {
-    const wanted = q.ints(param)
-    return wanted.length === 0 ? records : records.filter((r) => wanted.includes(r[field] as number))
-  }
-  const activityFilters = (q: Query, records: FakeRecord[]): FakeRecord[] =>
-    keep(q, keep(q, keep(q, records, 'user_ids', 'user_id'), 'project_ids', 'project_id'), 'task_ids', 'task_id')
+  const byActivityFilters = (q: Query, records: FakeRecord[]): FakeRecord[] =>
+    ['user', 'project', 'task'].reduce((kept, name) => filterIds(kept, `${name}_id`, q.ints(`${name}_ids`)), records)
 
   const routes: Array<[string, RegExp, Handler]> = [
     ['GET', /^\/v2\/users\/me$/, () => record('user', store.users.get(FAKE_DATA.meUserId))],
     ['GET', /^\/v2\/users\/(\d+)$/, (id) => record('user', store.users.get(id))],
-    ['GET', /^\/v2\/organizations$/, (_, q) => list('organizations', [...store.organizations.values()].sort(byId), q, [])],
+    ['GET', /^\/v2\/organizations$/, (_, q) => list('organizations', [...store.organizations.values()], q, [])],
     ['GET', /^\/v2\/organizations\/(\d+)$/, (id) => record('organization', store.organizations.get(id))],
-    [
-      'GET',
-      /^\/v2\/organizations\/(\d+)\/members$/,
-      (id, q) => {
-        const roles = q.list('membership_roles')
-        const members = keep(q, store.members.get(organization(id)) ?? [], 'user_ids', 'user_id')
-        const filtered = members.filter((m) => roles.length === 0 || roles.includes(String(m.membership_role)))
-        return list('members', filtered, q, ['users', 'projects'])
-      },
-    ],
-    [
-      'GET',
-      /^\/v2\/organizations\/(\d+)\/projects$/,
-      (id, q) => {
-        const status = q.string('status') ?? 'active'
-        if (!['active', 'archived', 'all'].includes(status)) throw invalid('status does not have a valid value')
-        organization(id)
-        const inOrg = [...store.projects.values()].filter(
-          (p) => store.projectOrganization.get(p.id) === id && (status === 'all' || p.status === status),
-        )
-        return list('projects', keep(q, inOrg, 'project_ids', 'id').sort(byId), q, ['clients'])
-      },
-    ],
+    ['GET', /^\/v2\/organizations\/(\d+)\/members$/, (id, q) => {
+      const roles = q.list('membership_roles')
+      const members = filterIds(store.members.get(organization(id)) ?? [], 'user_id', q.ints('user_ids'))
+      return list('members', members.filter((m) => roles.length === 0 || roles.includes(String(m.membership_role))), q, ['users', 'projects'])
+    }],
+    ['GET', /^\/v2\/organizations\/(\d+)\/projects$/, (id, q) => {
+      const status = q.string('status') ?? 'active'
+      if (!['active', 'archived', 'all'].includes(status)) throw invalid('status does not have a valid value')
+      const projects = filterIds(organizationProjects(store, organization(id), status), 'id', q.ints('project_ids'))
+      return list('projects', projects, q, ['clients'])
+    }],
     ['GET', /^\/v2\/projects\/(\d+)$/, (id) => record('project', store.projects.get(id))],
-    [
-      'GET',
-      /^\/v2\/projects\/(\d+)\/tasks$/,
-      (id, q) => {
-        const statuses = q.list('status')
-        const users = q.ints('user_ids')
-        project(id)
-        const tasks = [...store.tasks.values()].filter(
-          (t) =>
-            t.project_id === id &&
-            (statuses.length === 0 || statuses.includes(t.status)) &&
-            (users.length === 0 || t.assignee_ids.some((u) => users.includes(u))),
-        )
-        return list('tasks', tasks.sort(byId), q, ['users'])
-      },
-    ],
-    [
-      'POST',
-      /^\/v2\/projects\/(\d+)\/tasks$/,
-      (id, _, body, now) => {
-        const data = jsonObject(body)
-        if (typeof data.summary !== 'string' || data.summary.trim() === '') throw invalid('summary is missing')
-        const assignees = assigneeIds(data) ?? []
-        return record('task', newTask(store, project(id), data.summary, assignees, now))
-      },
-    ],
+    ['GET', /^\/v2\/projects\/(\d+)\/tasks$/, (id, q) => {
+      const statuses = q.list('status')
+      const tasks = filterIds(projectTasks(store, project(id)), 'assignee_ids', q.ints('user_ids'))
+      return list('tasks', tasks.filter((t) => statuses.length === 0 || statuses.includes(t.status)), q, ['users'])
+    }],
+    ['POST', /^\/v2\/projects\/(\d+)\/tasks$/, (id, _, body, now) => {
+      const data = jsonObject(body)
+      const summary = summaryOf(data, true) ?? ''
+      return record('task', newTask(store, project(id), summary, assigneeIds(data) ?? [], now))
+    }],
     ['GET', /^\/v2\/tasks\/(\d+)$/, (id) => record('task', store.tasks.get(id))],
-    [
-      'PUT',
-      /^\/v2\/tasks\/(\d+)$/,
-      (id, _, body, now) => {
-        const data = jsonObject(body)
-        if (!Number.isInteger(data.lock_version)) throw invalid('lock_version is missing')
-        const task = store.tasks.get(id)
-        if (task === undefined) throw notFound()
-        if (data.lock_version !== task.lock_version) {
-          throw new ApiError(422, { code: 'stale_object', error: 'The record has been modified. Please refresh and try again.', error_code: 11003 })
-        }
-        if (data.summary !== undefined) {
-          if (typeof data.summary !== 'string' || data.summary.trim() === '') throw invalid('summary is invalid')
-          task.summary = data.summary
-        }
-        if (data.status !== undefined) {
-          if (data.status !== 'active' && data.status !== 'completed') throw invalid('status does not have a valid value')
-          task.status = data.status
-          task.completed_at = data.status === 'completed' ? timestamp(now, id) : null
-        }
-        task.assignee_ids = assigneeIds(data) ?? task.assignee_ids
-        task.lock_version++
-        task.updated_at = timestamp(now, id + task.lock_version)
-        return record('task', task)
-      },
-    ],
-    [
-      'DELETE',
-      /^\/v2\/tasks\/(\d+)$/,
-      (id) => {
-        if (!store.tasks.delete(id)) throw notFound()
-        return { kind: 'empty' }
-      },
-    ],
-    [
-      'GET',
-      /^\/v2\/organizations\/(\d+)\/activities$/,
-      (id, q, _, now) => {
-        const start = timeParam(q, 'time_slot', 'start')
-        const stop = timeParam(q, 'time_slot', 'stop')
-        if (stop <= start) throw invalid('time_slot[stop] must be after time_slot[start]')
-        if (stop - start > 7 * DAY_MS) throw invalid('time_slot range must not exceed 7 days')
-        const all = organization(id) === FAKE_DATA.organizationId ? activitiesBetween(start, stop, now) : []
-        return list('activities', activityFilters(q, all), q, ['users', 'projects', 'tasks'])
-      },
-    ],
-    [
-      'GET',
-      /^\/v2\/organizations\/(\d+)\/activities\/daily$/,
-      (id, q, _, now) => {
-        const first = dayParam(q, 'start')
-        const last = dayParam(q, 'stop')
-        if (last < first) throw invalid('date[stop] must not be before date[start]')
-        if (last - first + 1 > 31) throw invalid('date range must not exceed 31 days')
-        const all = organization(id) === FAKE_DATA.organizationId ? dailyActivitiesBetween(first, last, now) : []
-        return list('daily_activities', activityFilters(q, all), q, ['users', 'projects', 'tasks'])
-      },
-    ],
+    ['PUT', /^\/v2\/tasks\/(\d+)$/, (id, _, body, now) => {
+      const data = jsonObject(body)
+      if (!Number.isInteger(data.lock_version)) throw invalid('lock_version is missing')
+      const status = data.status as TaskChanges['status']
+      if (status !== undefined && status !== 'active' && status !== 'completed') throw invalid('status does not have a valid value')
+      const changes = { summary: summaryOf(data, false), status, assigneeIds: assigneeIds(data) }
+      const task = store.tasks.get(id) ?? fail(notFound())
+      if (data.lock_version !== task.lock_version) throw new ApiError(422, STALE)
+      updateTask(task, changes, now)
+      return record('task', task)
+    }],
+    ['DELETE', /^\/v2\/tasks\/(\d+)$/, (id) => (store.tasks.delete(id) ? { kind: 'empty' } : fail(notFound()))],
+    ['GET', /^\/v2\/organizations\/(\d+)\/activities$/, (id, q, _, now) => {
+      const start = timeParam(q, 'start')
+      const stop = timeParam(q, 'stop')
+      if (stop <= start) throw invalid('time_slot[stop] must be after time_slot[start]')
+      if (stop - start > 7 * DAY_MS) throw invalid('time_slot range must not exceed 7 days')
+      const all = organization(id) === FAKE_DATA.organizationId ? activitiesBetween(start, stop, now) : []
+      return list('activities', byActivityFilters(q, all), q, ['users', 'projects', 'tasks'])
+    }],
+    ['GET', /^\/v2\/organizations\/(\d+)\/activities\/daily$/, (id, q, _, now) => {
+      const first = dayParam(q, 'start')
+      const last = dayParam(q, 'stop')
+      if (last < first) throw invalid('date[stop] must not be before date[start]')
+      if (last - first + 1 > 31) throw invalid('date range must not exceed 31 days')
+      const all = organization(id) === FAKE_DATA.organizationId ? dailyActivitiesBetween(first, last, now) : []
+      return list('daily_activities', byActivityFilters(q, all), q, ['users', 'projects', 'tasks'])
+    }],
   ]
 
   return (method: string, path: string, rawQuery: string, body: string, now: number): Reply => {

@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+
+# ---- build: compile TypeScript with the dev dependencies ----
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY plugins ./plugins
+RUN npm run build
+
+# ---- runtime: production dependencies and the compiled output only ----
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    HUBSTAFF_GATEWAY_HOST=0.0.0.0 \
+    HUBSTAFF_GATEWAY_PORT=8787 \
+    HUBSTAFF_GATEWAY_STATE_DIR=/data/state \
+    HUBSTAFF_GATEWAY_RECORDINGS=/data/recordings
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
+RUN mkdir -p /data/state /data/recordings \
+    && chown -R node:node /data \
+    && chmod 0700 /data/state
+USER node
+VOLUME ["/data"]
+EXPOSE 8787
+# Health answers any client (the rest of /_gateway/ is loopback-only, and this probe is loopback).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HUBSTAFF_GATEWAY_PORT || 8787) + '/_gateway/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# Exec form: node runs as PID 1 and gets SIGTERM itself, which the gateway handles as a graceful stop.
+ENTRYPOINT ["node", "bin/hubstaff-gateway.js"]
+CMD ["serve"]
