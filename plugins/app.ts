@@ -40,6 +40,18 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
   registerProblems(app)
   registerProxy(app, gateway)
   registerAdmin(app, gateway)
+
+  // Closing waits for every connection to end. Answers sent while draining ask the client to
+  // close its keep-alive connection, or an idle client would hold the shutdown for a minute.
+  let draining = false
+  app.addHook('preClose', (done) => {
+    draining = true
+    done()
+  })
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining) reply.header('connection', 'close')
+    done(null, payload)
+  })
   app.addHook('onClose', async () => gateway.close())
   return app
 }

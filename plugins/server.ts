@@ -17,8 +17,8 @@ function urlFor(host: string, port: number): string {
 }
 
 /** Creates the gateway, listens, and logs the `gateway listening` line the contract promises. */
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const gateway = await Gateway.create({ config, logger })
+export async function startServer(config: Config, logger: Logger, options: { now?: () => number } = {}): Promise<RunningServer> {
+  const gateway = await Gateway.create({ config, logger, ...options })
   const app = buildApp(gateway, logger)
   try {
     await app.listen({ host: config.host, port: config.port })

@@ -26,7 +26,7 @@ function setup(t: Test, store: MemoryTokenStore, seed?: string) {
   return { clock, exchange, manager }
 }
 
-t.test('another process won: the store holds a different refresh token, which is exchanged', async (t) => {
+void t.test('another process won: the store holds a different refresh token, which is exchanged', async (t) => {
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-stale', seeds: ['h-old'] } })
   const { exchange, manager } = setup(t, store)
   exchange.behaviour = (token) => {
@@ -46,7 +46,7 @@ t.test('another process won: the store holds a different refresh token, which is
   t.equal(manager.status().reason, null)
 })
 
-t.test('nothing new in the store: rejected, no hammering, recovery when a new token is written', async (t) => {
+void t.test('nothing new in the store: rejected, no hammering, recovery when a new token is written', async (t) => {
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-dead', seeds: [] } })
   const { clock, exchange, manager } = setup(t, store)
   exchange.behaviour = (token) => {
@@ -87,7 +87,7 @@ t.test('nothing new in the store: rejected, no hammering, recovery when a new to
   t.equal(await manager.accessToken(), token)
 })
 
-t.test('the store token found on the re-read is refused too: two exchanges, then none', async (t) => {
+void t.test('the store token found on the re-read is refused too: two exchanges, then none', async (t) => {
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-stale', seeds: [] } })
   const { clock, exchange, manager } = setup(t, store)
   exchange.behaviour = (token) => {
@@ -107,7 +107,7 @@ t.test('the store token found on the re-read is refused too: two exchanges, then
   t.equal(exchange.calls.length, 2, 'neither dead token is exchanged again')
 })
 
-t.test('a rejected seed is never exchanged again once a new token is in the store', async (t) => {
+void t.test('a rejected seed is never exchanged again once a new token is in the store', async (t) => {
   const store = new MemoryTokenStore()
   const { clock, exchange, manager } = setup(t, store, 'pat-revoked')
   exchange.behaviour = (token) => {
@@ -140,7 +140,7 @@ t.test('a rejected seed is never exchanged again once a new token is in the stor
   t.same(again.exchange.calls, [], 'no exchange of the revoked seed after a restart')
 })
 
-t.test('the refresh timer does not retry a rejected token', async (t) => {
+void t.test('the refresh timer does not retry a rejected token', async (t) => {
   const clock0 = new Clock()
   // Expires just past the margin: init schedules a proactive refresh about a second from now.
   const expiresAt = clock0.t + 120_000 + 500

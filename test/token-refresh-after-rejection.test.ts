@@ -24,14 +24,14 @@ function setup(t: Test) {
   return { clock, access, store, exchange, manager }
 }
 
-t.test('a rejected token other than the current one: the current one, no exchange', async (t) => {
+void t.test('a rejected token other than the current one: the current one, no exchange', async (t) => {
   const { access, exchange, manager } = setup(t)
   await manager.init()
   t.equal(await manager.refreshAfterRejection('some-older-token'), access)
   t.equal(exchange.calls.length, 0)
 })
 
-t.test('the current token rejected by 20 requests at once: one exchange, all get the new token', async (t) => {
+void t.test('the current token rejected by 20 requests at once: one exchange, all get the new token', async (t) => {
   const { access, store, exchange, manager } = setup(t)
   await manager.init()
   t.equal(await manager.accessToken(), access)
@@ -51,7 +51,7 @@ t.test('the current token rejected by 20 requests at once: one exchange, all get
   t.equal(exchange.calls.length, 1, 'late rejections of the old token cause no exchange')
 })
 
-t.test('another process already refreshed: its stored token is adopted without an exchange', async (t) => {
+void t.test('another process already refreshed: its stored token is adopted without an exchange', async (t) => {
   const { clock, access, store, exchange, manager } = setup(t)
   await manager.init()
   const theirs = fakeJwt(clock.t + 3600_000, { n: 'theirs' })
@@ -61,7 +61,7 @@ t.test('another process already refreshed: its stored token is adopted without a
   t.equal(await manager.accessToken(), theirs)
 })
 
-t.test('a transient failure never hands back the token Hubstaff just refused', async (t) => {
+void t.test('a transient failure never hands back the token Hubstaff just refused', async (t) => {
   const { clock, access, store, exchange, manager } = setup(t)
   await manager.init()
   exchange.behaviour = () => {
@@ -91,7 +91,7 @@ t.test('a transient failure never hands back the token Hubstaff just refused', a
   t.equal(manager.status().state, 'ok')
 })
 
-t.test('a rejection while a refresh is already running joins it', async (t) => {
+void t.test('a rejection while a refresh is already running joins it', async (t) => {
   const { clock, access, exchange, manager } = setup(t)
   await manager.init()
   clock.advance(3600_000) // expired

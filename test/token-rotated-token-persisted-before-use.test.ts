@@ -8,7 +8,7 @@ import { TokenManager } from '../src/token/manager.js'
 import { FileTokenStore, seedHash } from '../src/token/store.js'
 import { Clock, MemoryTokenStore, StubExchange, deferred, silentLogger, until } from './helpers/memory-token-store.js'
 
-t.test('accessToken() does not resolve before the store write has completed', async (t) => {
+void t.test('accessToken() does not resolve before the store write has completed', async (t) => {
   const clock = new Clock()
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-0', seeds: [] } })
   const gate = deferred()
@@ -40,7 +40,7 @@ t.test('accessToken() does not resolve before the store write has completed', as
   t.equal(store.data?.accessToken, token)
 })
 
-t.test('FileTokenStore: the new refresh token is on disk, private, valid JSON when the token is handed out', async (t) => {
+void t.test('FileTokenStore: the new refresh token is on disk, private, valid JSON when the token is handed out', async (t) => {
   const clock = new Clock()
   const stateDir = join(t.testdir(), 'state')
   const store = new FileTokenStore({ stateDir })

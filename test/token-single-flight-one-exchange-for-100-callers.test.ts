@@ -15,7 +15,7 @@ function setup(t: Test, store: MemoryTokenStore, seed?: string) {
 
 const callers = (manager: TokenManager, n = 100) => Promise.all(Array.from({ length: n }, () => manager.accessToken()))
 
-t.test('absent access token: 100 concurrent callers share one exchange', async (t) => {
+void t.test('absent access token: 100 concurrent callers share one exchange', async (t) => {
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-0', seeds: [] } })
   const { exchange, manager } = setup(t, store)
   await manager.init()
@@ -35,7 +35,7 @@ t.test('absent access token: 100 concurrent callers share one exchange', async (
   t.ok(again.every((tok) => tok === tokens[0]))
 })
 
-t.test('expired access token: one exchange for 100 callers', async (t) => {
+void t.test('expired access token: one exchange for 100 callers', async (t) => {
   const clock0 = new Clock()
   const expired = clock0.t - 1000
   const store = new MemoryTokenStore({
@@ -50,7 +50,7 @@ t.test('expired access token: one exchange for 100 callers', async (t) => {
   t.equal(manager.status().state, 'ok')
 })
 
-t.test('first start from a seed: one exchange of the seed for 100 callers', async (t) => {
+void t.test('first start from a seed: one exchange of the seed for 100 callers', async (t) => {
   const store = new MemoryTokenStore()
   const { exchange, manager } = setup(t, store, 'pat-seed')
   await manager.init()
@@ -60,7 +60,7 @@ t.test('first start from a seed: one exchange of the seed for 100 callers', asyn
   t.same(store.data?.seeds, [seedHash('pat-seed')], 'the store remembers the lineage it came from')
 })
 
-t.test('callers arriving while the exchange is in flight join it; later ones after it do not re-exchange', async (t) => {
+void t.test('callers arriving while the exchange is in flight join it; later ones after it do not re-exchange', async (t) => {
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-0', seeds: [] } })
   const { exchange, manager } = setup(t, store)
   await manager.init()

@@ -9,7 +9,7 @@ import { Clock, MemoryTokenStore, StubExchange, fakeJwt, silentLogger } from './
 const P = 'pat-old'
 const Q = 'pat-new'
 
-t.test('chooseRefreshToken', async (t) => {
+void t.test('chooseRefreshToken', (t) => {
   const stored: StoredTokens = { refreshToken: 'refresh-7', seeds: [seedHash(P)] }
   t.equal(chooseRefreshToken(undefined, undefined), undefined, 'nothing known: nothing to exchange')
   t.same(chooseRefreshToken(undefined, P), { token: P, seeds: [seedHash(P)] }, 'first start: the seed')
@@ -29,6 +29,7 @@ t.test('chooseRefreshToken', async (t) => {
   t.equal(capped?.seeds.length, 20, 'history is capped at 20')
   t.equal(capped?.seeds.at(-1), seedHash(Q), 'newest last')
   t.equal(capped?.seeds[0], 'h1', 'the oldest falls off')
+  t.end()
 })
 
 function manager(t: Test, store: MemoryTokenStore, seed: string | undefined, clock: Clock) {
@@ -38,7 +39,7 @@ function manager(t: Test, store: MemoryTokenStore, seed: string | undefined, clo
   return { exchange, manager: m }
 }
 
-t.test('a seed already in the store history loses: the stored tokens are used', async (t) => {
+void t.test('a seed already in the store history loses: the stored tokens are used', async (t) => {
   const clock = new Clock()
   const access = fakeJwt(clock.t + 3600_000)
   const store = new MemoryTokenStore({
@@ -55,7 +56,7 @@ t.test('a seed already in the store history loses: the stored tokens are used', 
   t.same(store.data?.seeds, [seedHash(P)], 'history kept')
 })
 
-t.test('a never-seen seed wins over the store, even over a valid stored access token', async (t) => {
+void t.test('a never-seen seed wins over the store, even over a valid stored access token', async (t) => {
   const clock = new Clock()
   const access = fakeJwt(clock.t + 3600_000)
   const store = new MemoryTokenStore({
@@ -76,7 +77,7 @@ t.test('a never-seen seed wins over the store, even over a valid stored access t
   t.equal(exchange2.calls.length, 0)
 })
 
-t.test('no seed: the store alone; empty store and no seed: empty state', async (t) => {
+void t.test('no seed: the store alone; empty store and no seed: empty state', async (t) => {
   const clock = new Clock()
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-7', seeds: [] } })
   const { exchange, manager: m } = manager(t, store, undefined, clock)

@@ -38,7 +38,7 @@ async function retryAfter(t: Test, p: Promise<unknown>, code = 'HSG_AUTH_REFRESH
   return (err as GatewayError).headers['retry-after']
 }
 
-t.test('a still-valid access token keeps being served while the refresh fails', async (t) => {
+void t.test('a still-valid access token keeps being served while the refresh fails', async (t) => {
   const clock0 = new Clock()
   const expiresAt = clock0.t + 60_000 // inside the 120 s margin: a background refresh is due
   const access = fakeJwt(expiresAt)
@@ -63,7 +63,7 @@ t.test('a still-valid access token keeps being served while the refresh fails', 
   t.equal(store.writes, 0)
 })
 
-t.test('expired token: 503 with Retry-After, backoff grows and caps, no exchange inside it, success returns to ok', async (t) => {
+void t.test('expired token: 503 with Retry-After, backoff grows and caps, no exchange inside it, success returns to ok', async (t) => {
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-0', seeds: [] } })
   const { clock, exchange, manager } = setup(t, store)
   let answer: () => never = () => {
@@ -117,7 +117,7 @@ t.test('expired token: 503 with Retry-After, backoff grows and caps, no exchange
   t.equal(await retryAfter(t, manager.accessToken()), '10')
 })
 
-t.test('network failures, unexpected errors and lock timeouts are transient too', async (t) => {
+void t.test('network failures, unexpected errors and lock timeouts are transient too', async (t) => {
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-0', seeds: [] } })
   const { clock, exchange, manager } = setup(t, store)
   await manager.init()
@@ -145,7 +145,7 @@ t.test('network failures, unexpected errors and lock timeouts are transient too'
   t.equal(store.data?.refreshToken, 'refresh-0', 'tokens kept throughout')
 })
 
-t.test('the backoff timer retries on its own and returns to ok', async (t) => {
+void t.test('the backoff timer retries on its own and returns to ok', async (t) => {
   const store = new MemoryTokenStore({ initial: { refreshToken: 'refresh-0', seeds: [] } })
   // Real clock: the timer is a real one (it waits at least a second).
   const { exchange, manager } = setup(t, store, { now: Date.now, backoff: { initialMs: 1000, maxMs: 1000 } })

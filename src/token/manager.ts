@@ -190,7 +190,7 @@ export class TokenManager {
   }
 
   async #refreshUnderLock(rejected: string | undefined): Promise<string> {
-    const stored = await this.#readQuietly()
+    const stored = await this.#readUnlessBehind()
     // Another process (or this one before a restart) may have rotated while we waited for the lock.
     if (
       stored?.accessToken !== undefined &&
@@ -212,7 +212,7 @@ export class TokenManager {
       if (err instanceof TokenEndpointError && err.kind === 'rejected') {
         // The store may have moved on under a process that did not take the lock (or an older
         // version): one more look before telling the user to act.
-        const again = await this.#readQuietly()
+        const again = await this.#readUnlessBehind()
         if (again !== undefined && again.refreshToken !== choice.token) {
           try {
             result = await this.#exchange(again.refreshToken)
@@ -320,6 +320,24 @@ export class TokenManager {
       this.#rejectedRefreshToken = undefined
       this.#setState('ok', null)
     }
+  }
+
+  /**
+   * The store's tokens, unless this process holds a later rotation that it failed to write there:
+   * the store's refresh token is then dead upstream and memory holds the only live one.
+   */
+  async #readUnlessBehind(): Promise<StoredTokens | undefined> {
+    const stored = await this.#readQuietly()
+    const mine = this.#current
+    if (
+      stored !== undefined &&
+      mine?.refreshedAt !== undefined &&
+      mine.refreshToken !== stored.refreshToken &&
+      mine.refreshedAt > (stored.refreshedAt ?? -Infinity)
+    ) {
+      return undefined
+    }
+    return stored
   }
 
   async #readQuietly(): Promise<StoredTokens | undefined> {

@@ -61,6 +61,8 @@ export interface FakeHubstaff {
   tokenEndpointFailure: FakeFailure
   apiFailure: FakeApiFailure
   apiDelayMs: number
+  /** Settable: delay before the token endpoint answers (starts at options.tokenDelayMs). */
+  tokenDelayMs: number
   close(): Promise<void>
 }
 
@@ -153,7 +155,7 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
   }
 
   async function tokenEndpoint(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
-    await sleep(options.tokenDelayMs ?? 0)
+    await sleep(fake.tokenDelayMs)
     if (injectFailure(req, res, fake.tokenEndpointFailure, { error: 'server_error', error_description: 'Fake token endpoint failure' })) return
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
     const form = new URLSearchParams(isForm ? body : '')
@@ -266,6 +268,7 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
     tokenEndpointFailure: undefined,
     apiFailure: undefined,
     apiDelayMs: 0,
+    tokenDelayMs: options.tokenDelayMs ?? 0,
     issueRefreshToken: () => mintRefreshToken(),
     revokeAll() {
       for (const record of refreshTokens.values()) record.state = 'revoked'

@@ -30,7 +30,7 @@ export interface TestGateway extends RunningServer {
 }
 
 /** Starts a gateway in this process on port 0, capturing its log. */
-export async function startTestGateway(settings: Settings): Promise<TestGateway> {
+export async function startTestGateway(settings: Settings, options: { now?: () => number } = {}): Promise<TestGateway> {
   const logs: string[] = []
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -39,7 +39,7 @@ export async function startTestGateway(settings: Settings): Promise<TestGateway>
     },
   })
   const config = testConfig({ port: 0, logLevel: 'trace', ...settings })
-  const server = await startServer(config, createLogger(config.logLevel, sink))
+  const server = await startServer(config, createLogger(config.logLevel, sink), options)
   return Object.assign(server, {
     logs,
     logRecords: () => logs.map((l) => JSON.parse(l) as Record<string, unknown>),
@@ -131,4 +131,10 @@ export function rawRequest(address: string, path: string, options: { method?: st
     req.on('error', reject)
     req.end(options.body)
   })
+}
+
+/** A clock shared by the fake and the gateway, moved by hand: token expiry without waiting. */
+export function sharedClock(): { now: () => number; advance: (ms: number) => void } {
+  let offset = 0
+  return { now: () => Date.now() + offset, advance: (ms) => void (offset += ms) }
 }

@@ -92,7 +92,7 @@ export class MemoryTokenStore implements TokenStore {
   /** This many following writes fail. */
   failWrites = 0
   /** When set, withLock fails with this error instead of locking. */
-  lockError: unknown
+  lockError: Error | undefined
   /** Runs after each read has taken its snapshot (before the caller sees it). */
   onRead: ((n: number) => void) | undefined
 
@@ -127,7 +127,7 @@ export class MemoryTokenStore implements TokenStore {
   }
 
   withLock<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.lockError !== undefined) return Promise.reject(this.lockError as Error)
+    if (this.lockError !== undefined) return Promise.reject(this.lockError)
     this.locks++
     return this.mutex.run(fn)
   }

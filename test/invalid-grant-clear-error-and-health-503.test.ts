@@ -1,0 +1,78 @@
+import t from 'tap'
+import { request } from 'undici'
+import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
+import { startTestGateway } from './helpers/gateway.js'
+
+void t.test('a refused refresh token gives apps a clear error and health 503', async (t) => {
+  const fake = await startFakeHubstaff()
+  t.teardown(() => fake.close())
+  const gw = await startTestGateway({
+    upstream: fake.origin,
+    authUrl: fake.origin,
+    refreshToken: fake.issueRefreshToken(),
+    stateDir: t.testdir(),
+  })
+  t.teardown(() => gw.close())
+
+  const ok = await request(`${gw.address}/_gateway/health`)
+  t.equal(ok.statusCode, 200)
+  t.match(await ok.body.json(), { status: 'ok', mode: 'live' })
+
+  fake.revokeAll()
+  const res = await request(`${gw.address}/v2/users/me`)
+  t.equal(res.statusCode, 503)
+  t.match(res.headers['content-type'], /^application\/problem\+json/)
+  const problem = (await res.body.json()) as Record<string, unknown>
+  t.match(problem, { code: 'HSG_AUTH_REFRESH_REJECTED', status: 503, type: 'urn:hubstaff-gateway:problem:HSG_AUTH_REFRESH_REJECTED' })
+  t.match(problem.detail, /invalid_grant/)
+  t.match(problem.detail, /HUBSTAFF_REFRESH_TOKEN/, 'says how to fix it')
+
+  const health = await request(`${gw.address}/_gateway/health`)
+  t.equal(health.statusCode, 503)
+  t.match(await health.body.json(), { status: 'error', code: 'HSG_AUTH_REFRESH_REJECTED', reason: /invalid_grant/ })
+
+  const exchangesBefore = fake.stats.rejectedExchanges
+  for (let i = 0; i < 5; i++) await request(`${gw.address}/v2/users/me`).then((r) => r.body.dump())
+  t.equal(fake.stats.rejectedExchanges, exchangesBefore, 'a refused token is not hammered at the token endpoint')
+
+  const status = await request(`${gw.address}/_gateway/status`)
+  t.match(await status.body.json(), { token: { state: 'rejected', reason: { code: 'HSG_AUTH_REFRESH_REJECTED' } } })
+})
+
+void t.test('a transient token endpoint failure keeps the gateway serving with the token in hand', async (t) => {
+  const fake = await startFakeHubstaff({ accessTokenTtl: 3600 })
+  t.teardown(() => fake.close())
+  const gw = await startTestGateway({
+    upstream: fake.origin,
+    authUrl: fake.origin,
+    refreshToken: fake.issueRefreshToken(),
+    stateDir: t.testdir(),
+    // The whole token lifetime is inside the margin: every request asks for a background refresh.
+    refreshMargin: 3600,
+  })
+  t.teardown(() => gw.close())
+  await request(`${gw.address}/v2/users/me`).then((r) => r.body.dump())
+  fake.tokenEndpointFailure = { status: 503, body: '' }
+  for (let i = 0; i < 3; i++) {
+    const res = await request(`${gw.address}/v2/users/me`)
+    t.equal(res.statusCode, 200)
+    await res.body.dump()
+  }
+  const health = await request(`${gw.address}/_gateway/health`)
+  t.equal(health.statusCode, 200, 'still serving: the access token is valid')
+  t.match(await health.body.json(), { status: 'ok', token: 'degraded' })
+})
+
+void t.test('a gateway with no token anywhere says so', async (t) => {
+  const gw = await startTestGateway({ stateDir: t.testdir() })
+  t.teardown(() => gw.close())
+  const status = await request(`${gw.address}/_gateway/status`)
+  t.match(await status.body.json(), { mode: 'mock', token: { state: 'empty', reason: { code: 'HSG_AUTH_NO_TOKEN' } } })
+  const switched = await request(`${gw.address}/_gateway/mode`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: '{"mode":"live"}',
+  })
+  t.equal(switched.statusCode, 501)
+  t.match(await switched.body.json(), { code: 'HSG_MODE_UNAVAILABLE', detail: /HUBSTAFF_REFRESH_TOKEN/ })
+})
