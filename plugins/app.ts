@@ -31,7 +31,8 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
     loggerInstance,
     logController: new RequestLineLogger(),
     bodyLimit: gateway.config.bodyLimit,
-    return503OnClosing: true,
+    // Requests arriving while draining get the gateway's own problem (see the onRequest hook).
+    return503OnClosing: false,
     // Errors Fastify raises before routing (a malformed URL) leave as problems too.
     frameworkErrors: (error, _request, reply) => {
       void sendProblem(reply, new GatewayError('HSG_REQUEST_BAD_PATH', `The request URL is not valid (${error.message}).`))
@@ -47,6 +48,9 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
   app.addHook('preClose', (done) => {
     draining = true
     done()
+  })
+  app.addHook('onRequest', (_request, _reply, done) => {
+    done(draining ? new GatewayError('HSG_SHUTTING_DOWN', 'The gateway is shutting down; retry shortly.', { headers: { 'retry-after': '1' } }) : undefined)
   })
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('connection', 'close')

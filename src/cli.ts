@@ -28,6 +28,9 @@ export interface CliIo {
  * `serve` resolves once the gateway listens (the process lives on until a signal).
  */
 export async function main(io: CliIo): Promise<number> {
+  /** Every line this prints is one line, whatever a value or a lower layer put into the message. */
+  const fail = (message: string) => io.stderr(`hubstaff-gateway: ${message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`)
+  let listenOn: { host: string; port: number } | undefined
   try {
     const cli = parseCommandLine(io.argv)
     if (cli.help) {
@@ -42,6 +45,7 @@ export async function main(io: CliIo): Promise<number> {
       throw new ConfigError(`unknown command "${cli.command}"; allowed: serve (see --help)`)
     }
     const { config } = loadConfig(cli, io.env)
+    listenOn = { host: config.host, port: config.port }
     const logger = createLogger(config.logLevel)
     const { startServer, closeOnSignals } = await import('../plugins/server.js')
     const server = await startServer(config, logger)
@@ -49,16 +53,18 @@ export async function main(io: CliIo): Promise<number> {
     return EXIT.ok
   } catch (err) {
     if (err instanceof ConfigError || (isGatewayError(err) && err.code === 'HSG_CONFIG_INVALID')) {
-      // One line, whatever a value or a lower layer put into the message.
-      io.stderr(`hubstaff-gateway: ${err.message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`)
+      fail(err.message)
       return EXIT.usage
     }
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
-      io.stderr(`hubstaff-gateway: cannot listen: ${(err as Error).message}; choose another --host or --port\n`)
+    // A host name that does not resolve (ENOTFOUND, EAI_AGAIN) is a bad --host value too.
+    if (listenOn !== undefined && (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')) {
+      fail(
+        `cannot listen on --host ${JSON.stringify(listenOn.host)} --port ${listenOn.port}: ${(err as Error).message}; choose another --host or --port`,
+      )
       return EXIT.usage
     }
-    io.stderr(`hubstaff-gateway: ${(err as Error).message}\n`)
+    fail(err instanceof Error ? err.message : String(err))
     return EXIT.failure
   }
 }

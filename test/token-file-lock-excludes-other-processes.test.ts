@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import t from 'tap'
 import { FileTokenStore } from '../src/token/store.js'
-import { sleep, until } from './helpers/memory-token-store.js'
+import { sleep, tempDir, until } from './helpers/memory-token-store.js'
 
 const DIST_STORE = fileURLToPath(new URL('../dist/src/token/store.js', import.meta.url))
 
@@ -64,7 +64,7 @@ if (!existsSync(DIST_STORE)) {
   t.plan(0, 'dist/src/token/store.js is absent: run `npm run build` first (the child processes load the compiled store)')
 } else {
   void t.test('two processes and this one: lock intervals never overlap', { timeout: 60_000 }, async (t) => {
-    const dir = t.testdir()
+    const dir = tempDir(t)
     const stateDir = join(dir, 'state')
     const log = join(dir, 'intervals.log')
     const rounds = 4
@@ -103,7 +103,7 @@ if (!existsSync(DIST_STORE)) {
   })
 
   void t.test('a lock left by a killed process is taken over after staleMs', { timeout: 60_000 }, async (t) => {
-    const stateDir = join(t.testdir(), 'state')
+    const stateDir = join(tempDir(t), 'state')
     const holder = worker({ MODE: 'hold', STATE_DIR: stateDir, STALE_MS: '2000' })
     t.teardown(() => holder.proc.kill('SIGKILL'))
     await until(() => holder.stdout.includes('locked'), 20_000, 'the child to take the lock')

@@ -6,12 +6,12 @@ import t from 'tap'
 import { GatewayError } from '../src/errors.js'
 import { TokenManager } from '../src/token/manager.js'
 import { FileTokenStore, seedHash } from '../src/token/store.js'
-import { Clock, StubExchange, capturingLogger } from './helpers/memory-token-store.js'
+import { Clock, StubExchange, capturingLogger, tempDir } from './helpers/memory-token-store.js'
 
 const GARBAGE = '{"refreshToken": "refresh-7", "seeds": [\n\u0000\u0000 half a file'
 
 void t.test('read: absent is undefined, garbage and wrong shapes are HSG_AUTH_STORE_UNREADABLE', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   const store = new FileTokenStore({ stateDir: dir })
   t.equal(await store.read(), undefined, 'no file yet')
 
@@ -25,7 +25,7 @@ void t.test('read: absent is undefined, garbage and wrong shapes are HSG_AUTH_ST
 })
 
 void t.test('read: a store that cannot be read at all is HSG_AUTH_STORE_UNREADABLE', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   const store = new FileTokenStore({ stateDir: dir })
   await mkdir(store.location)
   const err = await store.read().then(
@@ -38,7 +38,7 @@ void t.test('read: a store that cannot be read at all is HSG_AUTH_STORE_UNREADAB
 })
 
 void t.test('quarantine moves the file aside and keeps it; nothing to move is undefined', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   const store = new FileTokenStore({ stateDir: dir })
   t.equal(await store.quarantine(), undefined)
   await writeFile(store.location, GARBAGE)
@@ -50,7 +50,7 @@ void t.test('quarantine moves the file aside and keeps it; nothing to move is un
 
 void t.test('init with a corrupt store: moved aside, a new lineage from the seed', async (t) => {
   const clock = new Clock()
-  const dir = t.testdir()
+  const dir = tempDir(t)
   const store = new FileTokenStore({ stateDir: dir })
   await writeFile(store.location, GARBAGE, { mode: 0o600 })
   const exchange = new StubExchange(clock.now)
@@ -79,7 +79,7 @@ void t.test('init with a corrupt store: moved aside, a new lineage from the seed
 })
 
 void t.test('init with a corrupt store and no seed: empty, and says so', async (t) => {
-  const dir = t.testdir()
+  const dir = tempDir(t)
   const store = new FileTokenStore({ stateDir: dir })
   await writeFile(store.location, 'not json at all')
   const exchange = new StubExchange(Date.now)
@@ -96,7 +96,7 @@ void t.test('init with a corrupt store and no seed: empty, and says so', async (
 
 void t.test('a store corrupted while running is not fatal: the token in memory is used and rewritten', async (t) => {
   const clock = new Clock()
-  const dir = t.testdir()
+  const dir = tempDir(t)
   const store = new FileTokenStore({ stateDir: dir })
   const exchange = new StubExchange(clock.now)
   const { logger } = capturingLogger()

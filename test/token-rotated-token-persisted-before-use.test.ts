@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import { TokenManager } from '../src/token/manager.js'
 import { FileTokenStore, seedHash } from '../src/token/store.js'
-import { Clock, MemoryTokenStore, StubExchange, deferred, silentLogger, until } from './helpers/memory-token-store.js'
+import { Clock, MemoryTokenStore, StubExchange, deferred, silentLogger, tempDir, until } from './helpers/memory-token-store.js'
 
 void t.test('accessToken() does not resolve before the store write has completed', async (t) => {
   const clock = new Clock()
@@ -42,7 +42,7 @@ void t.test('accessToken() does not resolve before the store write has completed
 
 void t.test('FileTokenStore: the new refresh token is on disk, private, valid JSON when the token is handed out', async (t) => {
   const clock = new Clock()
-  const stateDir = join(t.testdir(), 'state')
+  const stateDir = join(tempDir(t), 'state')
   const store = new FileTokenStore({ stateDir })
   const exchange = new StubExchange(clock.now)
   const m = new TokenManager({ store, exchange: exchange.fn, seed: 'pat-1', refreshMarginMs: 120_000, logger: silentLogger(), now: clock.now })

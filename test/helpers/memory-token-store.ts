@@ -1,6 +1,9 @@
 // An in-memory TokenStore for the token manager's tests, with a real async mutex for withLock and
 // counters, plus the few helpers those tests share: JWT-shaped tokens, a settable clock, a stub
 // token exchange, a silent or capturing logger.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { pino, type Logger } from 'pino'
 import { GatewayError } from '../../src/errors.js'
 import type { ExchangeResult } from '../../src/token/exchange.js'
@@ -49,6 +52,16 @@ export function deferred<T = void>(): Deferred<T> {
     reject = rej
   })
   return { promise, resolve, reject }
+}
+
+/**
+ * A fresh directory removed at teardown. Unlike t.testdir() its name is unique per run, so two
+ * runs of the suite in one checkout (several people testing at once) never share lock files.
+ */
+export function tempDir(t: { teardown(fn: () => void): void }, prefix = 'hsg-token-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
