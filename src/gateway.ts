@@ -2,6 +2,7 @@ import type { Logger } from 'pino'
 import type { Config, Mode } from './config/settings.js'
 import { GatewayError } from './errors.js'
 import { ModeSwitch } from './mode.js'
+import { authStage } from './pipeline/auth.js'
 import { buildPipelines } from './pipeline/index.js'
 import type { GatewayRequest, GatewayResponse, Handler } from './pipeline/types.js'
 import { upstreamTerminal } from './pipeline/upstream.js'
@@ -48,7 +49,11 @@ export class Gateway {
     this.tokens = tokens
     this.#api = api
     this.#auth = auth
-    this.#pipelines = buildPipelines({ tokens, terminals: { live: upstreamTerminal(api) } })
+    this.#pipelines = buildPipelines({
+      stages: { auth: authStage(tokens) },
+      terminals: { live: upstreamTerminal(api) },
+      upstreamOnly: new Set(['auth', 'budget']),
+    })
     const initial = options.config.mode ?? (tokens.hasToken ? 'live' : 'mock')
     this.mode = new ModeSwitch(initial, (mode) => this.#unavailable(mode))
   }
