@@ -22,6 +22,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
+# The bundled spec: mock mode, the default without a token, serves it.
+COPY spec ./spec
 RUN mkdir -p /data/state /data/recordings \
     && chown -R node:node /data \
     && chmod 0700 /data/state

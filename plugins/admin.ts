@@ -27,7 +27,7 @@ export function registerAdmin(app: FastifyInstance, gateway: Gateway): void {
       return reply.code(health.httpStatus).send(health.body)
     })
 
-    scope.get('/_gateway/status', (_request, reply) => reply.send(gateway.status()))
+    scope.get('/_gateway/status', async () => gateway.status())
 
     scope.put<{ Body: unknown }>('/_gateway/mode', (request, reply) => {
       const body = request.body as { mode?: unknown } | null
@@ -35,6 +35,13 @@ export function registerAdmin(app: FastifyInstance, gateway: Gateway): void {
       const mode = gateway.mode.set(body?.mode)
       request.log.info({ from: previous, to: mode }, 'mode switched')
       return reply.send({ mode, previous })
+    })
+
+    scope.delete<{ Querystring: { prefix?: unknown } }>('/_gateway/cache', (request, reply) => {
+      const prefix = request.query.prefix
+      const purged = gateway.purgeCache(prefix)
+      request.log.info({ prefix, purged }, 'cache purged')
+      return reply.send({ purged, ...(prefix === undefined ? {} : { prefix }) })
     })
     done()
   })

@@ -22,7 +22,7 @@ export function checkPath(path: string): void {
   }
 }
 
-function toGatewayRequest(request: FastifyRequest, signal: AbortSignal): GatewayRequest {
+function toGatewayRequest(request: FastifyRequest, signal: AbortSignal, gateway: Gateway): GatewayRequest {
   const raw = request.raw.url ?? '/'
   const q = raw.indexOf('?')
   const path = q === -1 ? raw : raw.slice(0, q)
@@ -34,6 +34,8 @@ function toGatewayRequest(request: FastifyRequest, signal: AbortSignal): Gateway
     headers: headersForUpstream(request.headers),
     body: Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined,
     signal,
+    // Team mode: the app key decides who is charged; a missing or unknown key never goes upstream.
+    app: gateway.apps.identify(request.headers['x-gateway-key']),
   }
 }
 
@@ -60,7 +62,7 @@ export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
         if (!reply.raw.writableFinished) abort.abort()
       })
       try {
-        const answer = await gateway.handle(toGatewayRequest(request, abort.signal))
+        const answer = await gateway.handle(toGatewayRequest(request, abort.signal, gateway))
         reply.code(answer.status)
         for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) reply.header(name, value)
         reply.header('x-gateway-source', answer.source)

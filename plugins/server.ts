@@ -33,6 +33,7 @@ export async function startServer(config: Config, logger: Logger, options: { now
   if (gateway.mode.current === 'mock' && config.mode === undefined) {
     logger.info('no Hubstaff refresh token known: serving the mock (set HUBSTAFF_REFRESH_TOKEN for live mode)')
   }
+  gateway.mock.announce()
   return { app, gateway, address, close: () => app.close() }
 }
 

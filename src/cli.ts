@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { helpText, loadConfig, parseCommandLine } from './config/load.js'
 import { ConfigError, isGatewayError } from './errors.js'
+import { keyCommand } from './commands/key.js'
 import { createLogger } from './logger.js'
 
 /** Exit codes shared by every command. */
@@ -21,6 +22,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>
   readonly stdout: (text: string) => void
   readonly stderr: (text: string) => void
+  /** Standard input as text (commands that read a secret take it from here, not from argv). */
+  readonly readStdin?: () => Promise<string>
 }
 
 /**
@@ -41,8 +44,9 @@ export async function main(io: CliIo): Promise<number> {
       io.stdout(version() + '\n')
       return EXIT.ok
     }
+    if (cli.command === 'key') return await keyCommand(cli.args, { stdout: io.stdout, readStdin: io.readStdin ?? (() => Promise.resolve('')) })
     if (cli.command !== 'serve') {
-      throw new ConfigError(`unknown command "${cli.command}"; allowed: serve (see --help)`)
+      throw new ConfigError(`unknown command "${cli.command}"; allowed: serve, key (see --help)`)
     }
     const { config } = loadConfig(cli, io.env)
     listenOn = { host: config.host, port: config.port }

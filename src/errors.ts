@@ -30,6 +30,21 @@ export const ERRORS = {
   HSG_UPSTREAM_TIMEOUT: { status: 504, title: 'Hubstaff did not answer in time' },
   HSG_UPSTREAM_UNREACHABLE: { status: 502, title: 'Hubstaff could not be reached' },
 
+  // ---- budget and team mode ----
+  HSG_BUDGET_EXHAUSTED: { status: 429, title: 'Hourly budget spent' },
+  HSG_APP_KEY_INVALID: { status: 401, title: 'Missing or unknown app key' },
+  HSG_BUDGET_REDIS_DOWN: { status: 503, title: 'Shared budget store unreachable' },
+
+  // ---- the GET cache ----
+  HSG_CACHE_NOT_CACHED: { status: 504, title: 'Not in the cache' },
+  HSG_CACHE_BAD_PREFIX: { status: 400, title: 'Purge prefix not under /v2/' },
+
+  // ---- mock mode ----
+  HSG_MOCK_NO_ROUTE: { status: 404, title: 'No such operation in the mock spec' },
+  HSG_MOCK_BAD_PREFER: { status: 400, title: 'Mock preference cannot be met' },
+  HSG_MOCK_REQUEST_INVALID: { status: 422, title: 'Request not valid for the mock spec' },
+  HSG_MOCK_FAILED: { status: 500, title: 'Mock could not make an answer' },
+
   // ---- modes ----
   HSG_MODE_UNAVAILABLE: { status: 501, title: 'Mode not available' },
   HSG_MODE_INVALID: { status: 400, title: 'Unknown mode' },

@@ -32,6 +32,18 @@ const BAD: Record<SettingKey, readonly string[]> = {
   bodyLimit: ['1023', '104857601', '10mb'],
   shutdownTimeout: ['-1', '601', 'never'],
   logLevel: ['verbose', 'INFO ', 'warning'],
+  budgetReserve: ['-1', 'some'],
+  budgetMaxWait: ['-1', '3601', 'long'],
+  budgetPause: ['0', 'x'],
+  budgetChargeTokenExchanges: ['maybe', '2'],
+  redisInstances: ['0', 'x'],
+  apps: ['not json', '[{"name":"a"}]', '{"name":"a"}', `[{"name":"a","keySha256":"${'a'.repeat(64)}","quota":2}]`],
+  cache: ['maybe', 'enabled'],
+  cacheMaxEntries: ['0', '10000001', 'lots'],
+  cacheMaxBytes: ['1024', '64mb', '17179869185'],
+  cacheStaleWhileRevalidate: ['-1', '86401', '1m'],
+  cacheStaleIfError: ['-1', '604801', 'forever'],
+  cachePolicy: ['not json', '[]', '{"/v1/users":60}', '{"/v2/users/me":-1}', '{"/v2/tasks/*":{"settledTtl":60}}', '{"/v2/**/tasks":60}'],
 }
 
 function configError(t: Test, fn: () => unknown, what: string): ConfigError | undefined {

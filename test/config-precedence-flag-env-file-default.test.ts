@@ -52,7 +52,7 @@ const keyOf = (flag: string) => {
 void t.test('with nothing given every setting is its default', (t) => {
   const { config, sources } = load([])
   for (const key of SETTING_KEYS) {
-    t.same(config[key], SETTINGS[key].default, `${key} defaults to ${String(SETTINGS[key].default)}`)
+    t.same(config[key], SETTINGS[key].default, `${key} defaults to ${JSON.stringify(SETTINGS[key].default)}`)
     t.equal(sources[key], 'default')
   }
   t.equal(config.port, 8787)

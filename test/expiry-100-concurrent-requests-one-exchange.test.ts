@@ -20,7 +20,8 @@ void t.test('100 concurrent requests after the access token expired cause one ex
   const fake = await startFakeHubstaff({ accessTokenTtl: 3600, now: clock.now })
   t.teardown(() => fake.close())
   const gw = await startTestGateway(
-    { upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir() },
+    // Each request must go upstream (and need the token): the cache would answer or coalesce them.
+    { upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), cache: 'off' },
     { now: clock.now },
   )
   t.teardown(() => gw.close())
@@ -43,6 +44,7 @@ void t.test('100 concurrent 401s (token revoked early) cause one exchange and ev
     authUrl: fake.origin,
     refreshToken: fake.issueRefreshToken(),
     stateDir: t.testdir(),
+    cache: 'off',
   })
   t.teardown(() => gw.close())
 

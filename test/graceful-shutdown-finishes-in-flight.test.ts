@@ -1,3 +1,4 @@
+import { ANONYMOUS } from '../src/apps.js'
 import t from 'tap'
 import { request } from 'undici'
 import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
@@ -19,7 +20,7 @@ void t.test('closing lets in-flight requests finish and refuses new ones', async
   await closed
   await t.rejects(request(`${gw.address}/v2/users/me`), 'nothing listens any more')
   t.match(gw.gateway.health(), { httpStatus: 503, body: { code: 'HSG_SHUTTING_DOWN' } })
-  await t.rejects(gw.gateway.handle({ id: 'x', method: 'GET', path: '/v2/users/me', query: '', headers: {}, body: undefined, signal: new AbortController().signal }), { code: 'HSG_SHUTTING_DOWN' })
+  await t.rejects(gw.gateway.handle({ id: 'x', method: 'GET', path: '/v2/users/me', query: '', headers: {}, body: undefined, signal: new AbortController().signal, app: ANONYMOUS }), { code: 'HSG_SHUTTING_DOWN' })
 })
 
 void t.test('SIGTERM on the process: the in-flight request is answered, then it exits 0', { skip: BUILT ? false : NOT_BUILT }, async (t) => {

@@ -49,6 +49,8 @@ void t.test('a transient token endpoint failure keeps the gateway serving with t
     stateDir: t.testdir(),
     // The whole token lifetime is inside the margin: every request asks for a background refresh.
     refreshMargin: 3600,
+    // ... which only requests that go upstream do.
+    cache: 'off',
   })
   t.teardown(() => gw.close())
   await request(`${gw.address}/v2/users/me`).then((r) => r.body.dump())

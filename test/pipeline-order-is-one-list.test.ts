@@ -1,8 +1,9 @@
+import { ANONYMOUS } from '../src/apps.js'
 import t from 'tap'
 import { buildPipelines, STAGE_ORDER, stagesFor } from '../src/pipeline/index.js'
 import type { GatewayRequest, Handler, Stage } from '../src/pipeline/types.js'
 
-const request: GatewayRequest = { id: '1', method: 'GET', path: '/v2/users/me', query: '', headers: {}, body: undefined, signal: new AbortController().signal }
+const request: GatewayRequest = { id: '1', method: 'GET', path: '/v2/users/me', query: '', headers: {}, body: undefined, signal: new AbortController().signal, app: ANONYMOUS }
 
 /** A stage that records its name on the way in. */
 const tracer = (name: string, trail: string[]): Stage => (next) => (req) => {

@@ -18,7 +18,8 @@ void t.test('a restart with the original, now-invalid PAT in the environment kee
   t.teardown(() => fake.close())
   const stateDir = join(t.testdir(), 'state')
   const seed = fake.issueRefreshToken()
-  const args = ['--port', '0', '--state-dir', stateDir, '--upstream', fake.origin, '--auth-url', fake.origin]
+  // The cache off: each GET must reach Hubstaff to show which token the gateway holds.
+  const args = ['--port', '0', '--state-dir', stateDir, '--upstream', fake.origin, '--auth-url', fake.origin, '--cache', 'off']
   const env = { HUBSTAFF_REFRESH_TOKEN: seed }
 
   const first = await spawnGateway(args, env)

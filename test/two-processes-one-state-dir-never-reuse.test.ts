@@ -10,7 +10,7 @@ void t.test('two gateway processes on one state dir never exchange the same refr
   t.teardown(() => fake.close())
   const stateDir = t.testdir()
   const seed = fake.issueRefreshToken()
-  const args = ['--port', '0', '--state-dir', stateDir, '--upstream', fake.origin, '--auth-url', fake.origin, '--refresh-margin', '2']
+  const args = ['--port', '0', '--state-dir', stateDir, '--upstream', fake.origin, '--auth-url', fake.origin, '--refresh-margin', '2', '--budget', '1000000']
   const env = { HUBSTAFF_REFRESH_TOKEN: seed }
   const [a, b] = await Promise.all([spawnGateway(args, env), spawnGateway(args, env)])
   t.teardown(async () => {

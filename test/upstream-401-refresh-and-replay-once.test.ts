@@ -11,6 +11,8 @@ void t.test('an upstream 401 refreshes once and replays once', async (t) => {
     authUrl: fake.origin,
     refreshToken: fake.issueRefreshToken(),
     stateDir: t.testdir(),
+    // Every GET here must reach Hubstaff: a cached /v2/users/me would never see the 401.
+    cache: 'off',
   })
   t.teardown(() => gw.close())
   await request(`${gw.address}/v2/users/me`).then((r) => r.body.dump())

@@ -184,6 +184,8 @@ export function helpText(version: string): string {
     '',
     'Usage:',
     '  hubstaff-gateway [serve] [flags]   run the gateway (the default command)',
+    '  hubstaff-gateway key new <app>     make an app key for team mode and print its config entry',
+    '  hubstaff-gateway key hash [<key>]  print the SHA-256 of a key (read from stdin when not given)',
     '',
     'Every flag can also be set by the environment variable shown, or by a key of the JSON file',
     'given with --config FILE. Precedence: flag > environment > config file > default.',

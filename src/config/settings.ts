@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ROUTE_PATTERN_SYNTAX } from '../cache/route-pattern.js'
 
 /**
  * The one configuration schema. Each setting is declared once here: its flag, its environment
@@ -29,6 +30,66 @@ function httpUrl() {
   return text.pipe(
     z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
   )
+}
+
+function bool() {
+  return z.union([
+    z.boolean(),
+    z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']))
+      .transform((v) => ['true', '1', 'yes', 'on'].includes(v)),
+  ])
+}
+
+export const PRIORITIES = ['interactive', 'batch'] as const
+export type Priority = (typeof PRIORITIES)[number]
+
+/** An app of a team sharing the gateway. Keys are stored only as their SHA-256. */
+const appSchema = z
+  .object({
+    name: z.string().regex(/^[\w.-]{1,64}$/),
+    keySha256: z.string().regex(/^[0-9a-f]{64}$/),
+    quota: z.number().gt(0).max(1).optional(),
+    priority: z.enum(PRIORITIES).optional(),
+  })
+  .strict()
+
+const appsSchema = z.array(appSchema).superRefine((apps, ctx) => {
+  const names = new Set<string>()
+  const keys = new Set<string>()
+  for (const app of apps) {
+    if (names.has(app.name)) ctx.addIssue({ code: 'custom', message: `duplicate app name ${app.name}` })
+    if (keys.has(app.keySha256)) ctx.addIssue({ code: 'custom', message: `two apps share one key` })
+    names.add(app.name)
+    keys.add(app.keySha256)
+  }
+})
+
+export type AppConfig = z.output<typeof appSchema>
+
+/**
+ * A structured setting: a JSON value in the config file, or the same JSON as text in a flag or
+ * environment variable (handy for containers).
+ */
+export function json<S extends z.ZodType>(schema: S) {
+  return z.union([
+    z
+      .string()
+      .trim()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'not valid JSON' })
+          return z.NEVER
+        }
+      })
+      .pipe(schema),
+    schema,
+  ])
 }
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
@@ -188,6 +249,110 @@ export const SETTINGS = {
     allowed: 'seconds, from 0 to 600',
     description: 'On SIGTERM/SIGINT, how long in-flight requests may take to finish.',
   }),
+  // ---- budget and team mode ----
+  budgetReserve: setting({
+    flag: 'budget-reserve',
+    schema: wholeNumber(0, 1_000_000),
+    default: 0,
+    allowed: 'a whole number of requests, from 0 to 1000000 (less than --budget)',
+    description: 'Requests of each window kept for interactive apps: batch apps stop this far below the budget.',
+  }),
+  budgetMaxWait: setting({
+    flag: 'budget-max-wait',
+    schema: seconds(0, 3600),
+    default: 300,
+    allowed: 'seconds, from 0 to 3600',
+    description: 'The longest `Prefer: wait=N` honoured; longer waits are cut to this.',
+  }),
+  budgetPause: setting({
+    flag: 'budget-pause',
+    schema: seconds(1, 3600),
+    default: 60,
+    allowed: 'seconds, from 1 to 3600',
+    description: 'How long all upstream traffic pauses after a Hubstaff 429 that has no usable Retry-After.',
+  }),
+  budgetChargeTokenExchanges: setting({
+    flag: 'budget-charge-token-exchanges',
+    schema: bool(),
+    default: false,
+    allowed: 'true or false',
+    description: 'Also charge token exchanges to the budget (they go to the account host, which Hubstaff does not count).',
+  }),
+  redisInstances: setting({
+    flag: 'redis-instances',
+    schema: wholeNumber(1, 1000),
+    default: 2,
+    allowed: 'a whole number from 1 to 1000',
+    description: 'Gateway instances expected to share --redis; while Redis is unreachable each keeps to budget / instances.',
+  }),
+  apps: setting({
+    flag: 'apps',
+    schema: json(appsSchema),
+    default: [],
+    defaultText: 'none (no team mode)',
+    allowed: 'a JSON array of {"name", "keySha256", "quota" (0 to 1), "priority" ("interactive" or "batch")} with unique names and keys',
+    description: 'Team mode: apps that must send X-Gateway-Key; each key is stored only as its SHA-256 (hubstaff-gateway key hash).',
+  }),
+
+  // ---- the GET cache ----
+  cache: setting({
+    flag: 'cache',
+    schema: bool(),
+    default: true,
+    defaultText: 'on',
+    allowed: 'on or off (also true, false, yes, no, 1, 0)',
+    description: 'Answer repeated GETs from memory: a hit costs no budget (README, "Cache").',
+  }),
+  cacheMaxEntries: setting({
+    flag: 'cache-max-entries',
+    schema: wholeNumber(1, 10_000_000),
+    default: 10_000,
+    allowed: 'a whole number from 1 to 10000000',
+    description: 'Cached answers kept at most; the least recently used go first.',
+  }),
+  cacheMaxBytes: setting({
+    flag: 'cache-max-bytes',
+    schema: wholeNumber(65_536, 17_179_869_184),
+    default: 67_108_864,
+    allowed: 'bytes, a whole number from 65536 to 17179869184',
+    description: 'Memory the cache may hold: bodies, keys, headers and about 600 bytes of bookkeeping per answer.',
+  }),
+  cacheStaleWhileRevalidate: setting({
+    flag: 'cache-stale-while-revalidate',
+    schema: seconds(0, 86_400),
+    default: 60,
+    allowed: 'seconds, from 0 to 86400',
+    description: 'An answer this far past its freshness is still served while one background request refreshes it.',
+  }),
+  cacheStaleIfError: setting({
+    flag: 'cache-stale-if-error',
+    schema: seconds(0, 604_800),
+    default: 3600,
+    allowed: 'seconds, from 0 to 604800',
+    description: 'When Hubstaff fails or the budget is spent, an answer up to this far past its freshness is served instead of the error, marked in Cache-Status.',
+  }),
+  cachePolicy: setting({
+    flag: 'cache-policy',
+    schema: json(
+      z.record(
+        z.string().regex(ROUTE_PATTERN_SYNTAX),
+        z.union([
+          seconds(0, 2_592_000),
+          z.strictObject({
+            ttl: seconds(0, 2_592_000),
+            settledTtl: seconds(0, 2_592_000).optional(),
+            range: z.array(z.string().regex(/^[a-z_]+$/)).min(1).optional(),
+          }),
+        ]),
+      ),
+    ),
+    default: {},
+    defaultText: 'none (the built-in table, README "Cache")',
+    allowed: 'a JSON object of route pattern (e.g. "/v2/projects/*/tasks") to seconds up to 2592000 (0: never cached), or to {"ttl", "settledTtl", "range"} for date-ranged routes',
+    description: 'Freshness per route on top of the built-in table; the most specific pattern wins.',
+  }),
+
+  // Settings of later features are added above this line, one block per feature.
   logLevel: setting({
     flag: 'log-level',
     schema: oneOf(LOG_LEVELS),

@@ -1,3 +1,5 @@
+import type { AppIdentity } from '../apps.js'
+
 /**
  * The request pipeline knows nothing of Fastify: a stage takes the next handler and returns a
  * handler. Bodies are buffered because later stages (cache, split and merge, replay) need them whole.
@@ -21,6 +23,8 @@ export interface GatewayRequest {
   readonly body: Buffer | undefined
   /** Aborts when the app goes away or the gateway gives up. */
   readonly signal: AbortSignal
+  /** Who is charged for it (the anonymous interactive app outside team mode). */
+  readonly app: AppIdentity
 }
 
 export interface GatewayResponse {

@@ -1,4 +1,5 @@
 import { isGatewayError } from '../errors.js'
+import { retryAfterMs } from '../http/retry-after.js'
 import type { UpstreamClient } from '../upstream/client.js'
 import { jwtExpiry } from './jwt.js'
 
@@ -36,14 +37,6 @@ export class TokenEndpointError extends Error {
 
 const TRANSIENT_STATUS = (status: number) => status >= 500 || status === 429 || status === 408
 
-function retryAfterMs(value: string | string[] | undefined): number | undefined {
-  const v = Array.isArray(value) ? value[0] : value
-  if (v === undefined) return undefined
-  const seconds = Number(v)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
-  const date = Date.parse(v)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
-}
 
 /** `POST <auth-url>/access_tokens` with the refresh-token grant. */
 export async function exchangeRefreshToken(

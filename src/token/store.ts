@@ -128,7 +128,8 @@ export class FileTokenStore implements TokenStore {
   }
 }
 
-function parseStored(raw: string): StoredTokens | undefined {
+/** The tokens in `raw`, or undefined when it is not a valid token record (shared by every TokenStore). */
+export function parseStored(raw: string): StoredTokens | undefined {
   let data: unknown
   try {
     data = JSON.parse(raw)

@@ -1,0 +1,299 @@
+import { GatewayError, isGatewayError } from '../errors.js'
+import type { GatewayRequest, GatewayResponse, Handler, HeaderMap, Stage } from '../pipeline/types.js'
+import { RequestAborted } from '../upstream/client.js'
+import { CACHE_STATUS, errorWithStatus, failedAnswer, failedError, noStore, seconds, withStatus } from './answers.js'
+import { requestDirectives, type RequestDirectives } from './directives.js'
+import { checkPurgePrefix, invalidatedBy } from './invalidation.js'
+import { cacheKey, parseQuery, pathOfRoute, routeOfKey, routeText, type QueryParam } from './key.js'
+import { compilePolicy, type PolicyOverride } from './policy.js'
+import type { CacheStats } from './stats.js'
+import { compactBody, Entry, ResponseStore, unpackHeaders } from './store.js'
+
+export interface CacheOptions {
+  /** Entries kept at most. @default 10000 */
+  readonly maxEntries?: number
+  /** Bytes kept at most (bodies, keys, headers and a measured per-entry overhead). @default 67108864 */
+  readonly maxBytes?: number
+  /** Seconds past its freshness an entry is still served while one background refresh runs. @default 60 */
+  readonly staleWhileRevalidate?: number
+  /** Seconds past its freshness an entry is served when Hubstaff fails or the budget is spent. @default 3600 */
+  readonly staleIfError?: number
+  /** Route overrides of the freshness policy (`--cache-policy`). @default {} */
+  readonly policy?: Readonly<Record<string, PolicyOverride>>
+  /** Names what answers behind the stage (mode and upstream), so their answers never mix; no spaces. @default () => 'default' */
+  readonly identity?: () => string
+  /** The clock, epoch ms. @default Date.now */
+  readonly now?: () => number
+  readonly logger?: { debug(obj: object, msg: string): void }
+}
+
+export interface CacheStage extends Stage {
+  /** Drops every entry, or those whose route (path and normalised query) starts with `prefix`. */
+  purge(prefix?: string): number
+  stats(): CacheStats
+}
+
+/** Why a request was forwarded, as RFC 9211's `fwd` says it. */
+type Forward = 'miss' | 'stale' | 'request'
+
+type Outcome = { readonly response: GatewayResponse; readonly stored: boolean } | { readonly error: unknown }
+
+interface FlightState {
+  readonly controller: AbortController
+  /** A background refresh: nobody waits, so nobody leaving aborts it. */
+  readonly background: boolean
+  /** False for a `no-store` request. */
+  readonly storable: boolean
+  /** Set when a write or purge touches the key while the request is out: its answer predates them. */
+  tainted: boolean
+  waiters: number
+  done: boolean
+}
+
+interface Flight extends FlightState {
+  readonly promise: Promise<Outcome>
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+// Conditional requests would get a body-less 304 that could be neither stored nor shared.
+const CONDITIONAL = new Set(['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range'])
+
+/**
+ * The GET cache, outermost stage: answers repeated GETs from memory (a hit costs no budget),
+ * makes identical concurrent misses one upstream request, serves stale answers while refreshing
+ * (RFC 5861 stale-while-revalidate) or when Hubstaff fails (stale-if-error), and drops what a write
+ * changed. Only 200s with a body are stored.
+ */
+export function cacheStage(options: CacheOptions = {}): CacheStage {
+  const clock = options.now ?? Date.now
+  const identity = options.identity ?? (() => 'default')
+  const policy = compilePolicy(options.policy)
+  const store = new ResponseStore({ maxEntries: options.maxEntries ?? 10_000, maxBytes: options.maxBytes ?? 64 * 1024 * 1024 })
+  const swrMs = (options.staleWhileRevalidate ?? 60) * 1000
+  const sieMs = (options.staleIfError ?? 3600) * 1000
+  const keepMs = Math.max(swrMs, sieMs)
+  const flights = new Map<string, Flight>()
+  const counts = { hits: 0, misses: 0, collapsed: 0, staleIfError: 0, backgroundRefreshes: 0 }
+
+  /** The entry, unless it is past every window it could still be served in. */
+  function lookup(key: string, now: number): Entry | undefined {
+    const entry = store.get(key)
+    if (entry !== undefined && now >= entry.freshUntil + keepMs) {
+      store.delete(key)
+      return undefined
+    }
+    return entry
+  }
+
+  function fromCache(entry: Entry, now: number, status: string): GatewayResponse {
+    const headers = unpackHeaders(entry.headerText)
+    headers.age = String(seconds(now - entry.storedAt))
+    headers['cache-status'] = `${CACHE_STATUS}; ${status}`
+    return {
+      status: 200,
+      headers,
+      body: entry.body,
+      source: 'cache',
+      upstreamCalls: 0,
+    }
+  }
+
+  /** Drops stored entries and in-flight answers whose route passes `test`. */
+  function dropWhere(test: (route: string) => boolean): number {
+    for (const [key, flight] of flights) {
+      if (!test(routeOfKey(key))) continue
+      flight.tainted = true
+      // Requests arriving from now on must not join an answer fetched before the change.
+      flights.delete(key)
+    }
+    return store.deleteWhere((key) => test(routeOfKey(key)))
+  }
+
+  function invalidate(path: string): void {
+    const patterns = invalidatedBy(path)
+    const dropped = dropWhere((route) => {
+      const routePath = pathOfRoute(route)
+      return patterns.some((p) => p.regex.test(routePath))
+    })
+    if (dropped > 0) options.logger?.debug({ path, dropped }, 'cache entries dropped after a write')
+  }
+
+  /** Keeps what a finished request brought back; true when it was stored. */
+  function settle(key: string, path: string, params: readonly QueryParam[], response: GatewayResponse, flight: FlightState): boolean {
+    // A failure leaves the old entry alone: it is what stale-if-error serves.
+    if (failedAnswer(response)) return false
+    if (flight.tainted) return false
+    // Any other definite answer (404 after a delete, 403 after a permission change) replaces it.
+    if (response.status !== 200) {
+      store.delete(key)
+      return false
+    }
+    if (!flight.storable || noStore(response.headers)) return false
+    const now = clock()
+    const { ttlMs } = policy.freshness(path, params, now)
+    if (ttlMs === 0) return false
+    return store.set(key, new Entry(compactBody(response.body), response.headers, now, now + ttlMs))
+  }
+
+  function startFlight(next: Handler, request: GatewayRequest, key: string, params: readonly QueryParam[], storable: boolean, background: boolean): Flight {
+    const controller = new AbortController()
+    const headers: HeaderMap = {}
+    for (const [name, value] of Object.entries(request.headers)) if (!CONDITIONAL.has(name)) headers[name] = value
+    // The answer is shared, so it must not end with the first app that leaves.
+    const shared: GatewayRequest = { ...request, headers, signal: controller.signal }
+    const state: FlightState = { controller, background, storable, tainted: false, waiters: 0, done: false }
+    const run = async (): Promise<Outcome> => {
+      try {
+        const response = await next(shared)
+        return { response, stored: settle(key, request.path, params, response, state) }
+      } catch (error) {
+        return { error }
+      } finally {
+        state.done = true
+        if (flights.get(key)?.controller === controller) flights.delete(key)
+      }
+    }
+    const flight: Flight = Object.assign(state, { promise: run() })
+    flights.set(key, flight)
+    return flight
+  }
+
+  /** Waits for a flight; an app that leaves stops waiting, and the last one to leave cancels it. */
+  async function join(flight: Flight, key: string, signal: AbortSignal): Promise<Outcome> {
+    if (signal.aborted) throw new RequestAborted()
+    flight.waiters++
+    let onAbort: (() => void) | undefined
+    try {
+      return await new Promise<Outcome>((resolve, reject) => {
+        onAbort = () => reject(new RequestAborted())
+        signal.addEventListener('abort', onAbort, { once: true })
+        void flight.promise.then(resolve)
+      })
+    } finally {
+      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
+      flight.waiters--
+      if (flight.waiters === 0 && !flight.done && !flight.background) {
+        flight.controller.abort()
+        if (flights.get(key) === flight) flights.delete(key)
+      }
+    }
+  }
+
+  /** One background refresh per key: stale answers keep being served until it lands. */
+  function revalidate(next: Handler, request: GatewayRequest, key: string, params: readonly QueryParam[]): void {
+    if (flights.has(key)) return
+    counts.backgroundRefreshes++
+    const headers: HeaderMap = { ...request.headers }
+    // Nobody waits for a refresh: it must not queue for budget, nor use the interactive reserve.
+    delete headers.prefer
+    const refresh = { ...request, headers, app: { ...request.app, priority: 'batch' as const } }
+    void startFlight(next, refresh, key, params, true, true).promise.then((outcome) => {
+      if ('error' in outcome) options.logger?.debug({ key, err: outcome.error }, 'background cache refresh failed; the stale entry stays')
+    })
+  }
+
+  async function fetchThrough(next: Handler, request: GatewayRequest, key: string, params: readonly QueryParam[], forward: Forward, wants: Pick<RequestDirectives, 'noCache' | 'noStore'>, retried = false): Promise<GatewayResponse> {
+    // A no-cache request wants an answer sent for it, not one already on its way.
+    let flight = wants.noCache ? undefined : flights.get(key)
+    const leader = flight === undefined
+    if (flight === undefined) flight = startFlight(next, request, key, params, !wants.noStore, false)
+    else counts.collapsed++
+    const outcome = await join(flight, key, request.signal)
+    const tags = leader ? `fwd=${forward}` : `fwd=${forward}; collapsed`
+
+    const failed = 'error' in outcome ? failedError(outcome.error) : failedAnswer(outcome.response)
+    if (failed) {
+      const now = clock()
+      const stale = lookup(key, now)
+      const fwdStatus = 'error' in outcome ? (outcome.error as GatewayError).status : outcome.response.status
+      if (stale !== undefined && now < stale.freshUntil + sieMs) {
+        counts.staleIfError++
+        const answer = fromCache(stale, now, `fwd=${forward}; fwd-status=${fwdStatus}; ttl=${seconds(stale.freshUntil - now)}; detail=stale-if-error`)
+        return { ...answer, upstreamCalls: leader && 'response' in outcome ? outcome.response.upstreamCalls : 0 }
+      }
+      // Another app's refusal (its quota, its Prefer: wait) is not this app's: it asks once on its own.
+      if (!leader && !retried && 'error' in outcome && isGatewayError(outcome.error) && outcome.error.status === 429) {
+        return fetchThrough(next, request, key, params, forward, { noCache: true, noStore: wants.noStore }, true)
+      }
+    }
+    if ('error' in outcome) throw errorWithStatus(outcome.error, failed ? `${tags}; fwd-status=${(outcome.error as GatewayError).status}` : tags)
+    const { response, stored } = outcome
+    const status = failed ? `${tags}; fwd-status=${response.status}` : leader && stored ? `${tags}; stored` : tags
+    return withStatus(leader ? response : { ...response, upstreamCalls: 0 }, status)
+  }
+
+  /** Writes are never cached; they drop what they may have changed. */
+  async function write(next: Handler, request: GatewayRequest): Promise<GatewayResponse> {
+    let response: GatewayResponse
+    try {
+      response = await next(request)
+    } catch (error) {
+      // Refused before it left (budget, app key): nothing changed. Otherwise (timeout, reset,
+      // client gone) the write may have happened, so the cache behaves as if it had.
+      if (!(isGatewayError(error) && error.status < 500)) invalidate(request.path)
+      throw errorWithStatus(error, 'fwd=bypass')
+    }
+    // Even a refused write says something: a 422 stale_object means the cached record is behind.
+    invalidate(request.path)
+    return withStatus(response, 'fwd=bypass')
+  }
+
+  const stage = (next: Handler): Handler => {
+    return async (request) => {
+      if (request.method !== 'GET') {
+        if (WRITES.has(request.method)) return write(next, request)
+        return withStatus(await next(request), 'fwd=bypass')
+      }
+      const now = clock()
+      const params = parseQuery(request.query)
+      if (request.body !== undefined || policy.freshness(request.path, params, now).ttlMs === 0) {
+        return withStatus(await next(request), 'fwd=bypass')
+      }
+      const key = cacheKey(identity(), 'GET', routeText(request.path, params))
+      const wants = requestDirectives(request.headers)
+      const entry = lookup(key, now)
+      let forward: Forward = entry === undefined ? 'miss' : 'stale'
+      if (entry !== undefined) {
+        const young = wants.maxAge === undefined || now - entry.storedAt <= wants.maxAge * 1000
+        if (wants.noCache || !young) forward = 'request'
+        else if (now < entry.freshUntil) {
+          counts.hits++
+          return fromCache(entry, now, `hit; ttl=${seconds(entry.freshUntil - now)}`)
+        } else if (now < entry.freshUntil + swrMs) {
+          counts.hits++
+          // RFC 5861 §3: serve the stale answer now, refresh in the background.
+          if (!wants.onlyIfCached) revalidate(next, request, key, params)
+          return fromCache(entry, now, `hit; ttl=${seconds(entry.freshUntil - now)}; detail=stale-while-revalidate`)
+        }
+      }
+      if (wants.onlyIfCached) {
+        throw new GatewayError('HSG_CACHE_NOT_CACHED', `No usable cached answer for GET ${request.path}, and the request asked for only-if-cached.`, {
+          headers: { 'cache-status': `${CACHE_STATUS}; detail=only-if-cached` },
+        })
+      }
+      counts.misses++
+      return fetchThrough(next, request, key, params, forward, wants)
+    }
+  }
+
+  return Object.assign(stage, {
+    purge(prefix?: string): number {
+      const checked = checkPurgePrefix(prefix)
+      return dropWhere((route) => checked === undefined || route.startsWith(checked))
+    },
+    stats(): CacheStats {
+      const now = clock()
+      store.deleteWhere((_key, entry) => now >= entry.freshUntil + keepMs)
+      const asked = counts.hits + counts.misses
+      return {
+        enabled: true,
+        entries: store.entries,
+        bytes: store.bytes,
+        maxEntries: store.maxEntries,
+        maxBytes: store.maxBytes,
+        ...counts,
+        hitRatio: asked === 0 ? 0 : Math.round((counts.hits / asked) * 10_000) / 10_000,
+      }
+    },
+  })
+}

@@ -1,0 +1,68 @@
+// Prism's preferences work as against `prism mock`: Prefer: code= and example= pick a documented
+// answer, dynamic=true generates data from the schemas with a fixed seed (so runs repeat), and
+// the same preferences work as Prism's __code/__example/__dynamic query parameters.
+import t from 'tap'
+import { parseMockPreferences } from '../src/mock/prefer.js'
+import { mockClient } from './helpers/mock.js'
+
+void t.test('static examples by default', async (t) => {
+  const mock = await mockClient({ stateDir: t.testdir() })
+  const me = await mock.get('/v2/users/me')
+  t.equal(me.status, 200)
+  t.match(me.json(), { user: { id: 5001, name: 'Ada Lovelace' } })
+  t.equal(me.headers['preference-applied'], undefined)
+  t.same((await mock.get('/v2/users/me')).text, me.text, 'the same answer every time')
+  t.match((await mock.get('/v2/tasks/300102')).json(), { task: { id: 300102, summary: 'Draft the homepage wireframes' } }, 'a record answers with the id asked for')
+})
+
+void t.test('Prefer: code= answers that status from the spec', async (t) => {
+  const mock = await mockClient({ stateDir: t.testdir() })
+  const missing = await mock.get('/v2/tasks/1', { prefer: 'code=404' })
+  t.equal(missing.status, 404)
+  t.same(missing.json(), { code: 'not_found', error: 'Could not find record', error_code: 12000 })
+  t.equal(missing.source, 'mock')
+  t.equal(missing.headers['preference-applied'], 'code=404')
+  t.equal(missing.headers['cache-control'], 'no-store', 'an answer shaped by a preference is kept out of caches')
+  t.equal(missing.headers.vary, 'Prefer')
+  const viaQuery = await mock.get('/v2/tasks/1?__code=401')
+  t.equal(viaQuery.status, 401, "Prism's __code query parameter")
+  t.same(viaQuery.json(), { code: 'unauthorized', error: 'Unauthorized' })
+  const both = await mock.get('/v2/tasks/1?__code=401', { prefer: 'code=403' })
+  t.equal(both.status, 403, 'a Prefer header wins over the query parameters, as in Prism')
+})
+
+void t.test('Prefer: example= picks a named example', async (t) => {
+  const mock = await mockClient({ stateDir: t.testdir() })
+  const empty = await mock.get('/v2/organizations/1001/projects', { prefer: 'example=empty' })
+  t.equal(empty.status, 200)
+  t.same(empty.json(), { projects: [] })
+  t.equal(empty.headers['preference-applied'], 'example="empty"')
+  const quoted = await mock.get('/v2/organizations/1001/projects?page_limit=1', { prefer: 'return=minimal, example="default"; x=1' })
+  t.same(quoted.json().pagination, { next_page_start_id: 20002 }, 'quoted values, parameters and other preferences are read as RFC 7240 says')
+})
+
+void t.test('Prefer: dynamic=true generates data from the schemas, the same on every run', async (t) => {
+  const one = await mockClient({ stateDir: t.testdir() })
+  const two = await mockClient({ stateDir: t.testdir() })
+  const url = '/v2/organizations/1001/projects'
+  const a = await one.get(url, { prefer: 'dynamic=true' })
+  const b = await two.get(url, { prefer: 'dynamic=true' })
+  t.equal(a.status, 200)
+  t.equal(a.text, b.text, 'a fixed seed: another gateway (another run) answers the same')
+  t.not(a.text, (await one.get(url)).text, 'not the static example')
+  t.not(a.text, (await one.get(url, { prefer: 'dynamic=true, seed=other' })).text, 'seed= changes the data')
+  t.equal((await one.get(url, { prefer: 'dynamic=true, seed=other' })).text, (await two.get(url, { prefer: 'dynamic=true; q=1, seed="other"' })).text)
+  t.not((await one.get('/v2/organizations/1002/projects', { prefer: 'dynamic=true' })).text, a.text, 'each request has its own data')
+  t.equal((await one.get(`${url}?__dynamic=true`)).text, (await one.get(`${url}?__dynamic=true`)).text, "Prism's __dynamic query parameter")
+  const seeded = await mockClient({ stateDir: t.testdir(), seed: 'ci-42' })
+  t.not((await seeded.get(url, { prefer: 'dynamic=true' })).text, a.text, 'the terminal takes another default seed')
+})
+
+void t.test('a preference the spec cannot meet is a problem, not a guess', async (t) => {
+  const mock = await mockClient({ stateDir: t.testdir() })
+  for (const prefer of ['code=418', 'example=nope', 'code=abc', 'dynamic=maybe', 'seed=', 'example=']) {
+    await t.rejects(mock.get('/v2/tasks/1', { prefer }), { code: 'HSG_MOCK_BAD_PREFER', status: 400 }, prefer)
+  }
+  t.same(parseMockPreferences('wait=5, respond-async', new URLSearchParams('__code=500')), {}, "preferences for others (wait=) are ignored, and a Prefer header turns Prism's query parameters off")
+  t.same(parseMockPreferences(['code=200', 'dynamic=false'], new URLSearchParams()), { code: 200, dynamic: false }, 'several Prefer headers')
+})
