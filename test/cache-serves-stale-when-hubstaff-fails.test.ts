@@ -96,6 +96,20 @@ void t.test('a spent budget serves stale; Hubstaff\'s own errors about the reque
   t.equal((await handle(req('GET', '/v2/tasks/1'))).status, 503, 'and the 404 dropped the entry, so nothing stale is left to serve')
 })
 
+void t.test('an app that asked for a fresh answer gets the failure, not the stale answer', async (t) => {
+  const { handle, stub, clock } = cacheAround({ staleWhileRevalidate: 0 })
+  await handle(req('GET', '/v2/tasks/1'))
+  clock.advance(120_000)
+  stub.answer = { status: 503, body: 'down' }
+  const noCache = await handle(req('GET', '/v2/tasks/1', { headers: { 'cache-control': 'no-cache' } }))
+  t.equal(noCache.status, 503)
+  t.equal(header(noCache, 'cache-status'), 'hubstaff-gateway; fwd=request; fwd-status=503')
+  const tooOld = await handle(req('GET', '/v2/tasks/1', { headers: { 'cache-control': 'max-age=30' } }))
+  t.equal(tooOld.status, 503, 'the stored answer is older than its max-age')
+  const plain = await handle(req('GET', '/v2/tasks/1'))
+  t.match(header(plain, 'cache-status'), STALE, 'a plain GET still gets the stale answer')
+})
+
 void t.test('a request bug in the gateway is never hidden behind a stale answer', async (t) => {
   const { handle, stub, clock } = cacheAround({ staleWhileRevalidate: 0 })
   await handle(req('GET', '/v2/tasks/1'))

@@ -2,7 +2,9 @@
 // answer, dynamic=true generates data from the schemas with a fixed seed (so runs repeat), and
 // the same preferences work as Prism's __code/__example/__dynamic query parameters.
 import t from 'tap'
+import { request } from 'undici'
 import { parseMockPreferences } from '../src/mock/prefer.js'
+import { startTestGateway } from './helpers/gateway.js'
 import { mockClient } from './helpers/mock.js'
 
 void t.test('static examples by default', async (t) => {
@@ -65,4 +67,16 @@ void t.test('a preference the spec cannot meet is a problem, not a guess', async
   }
   t.same(parseMockPreferences('wait=5, respond-async', new URLSearchParams('__code=500')), {}, "preferences for others (wait=) are ignored, and a Prefer header turns Prism's query parameters off")
   t.same(parseMockPreferences(['code=200', 'dynamic=false'], new URLSearchParams()), { code: 200, dynamic: false }, 'several Prefer headers')
+})
+
+void t.test('through the gateway with its cache on, Cache-Control: no-cache brings a preference to the mock', async (t) => {
+  const gw = await startTestGateway({ stateDir: t.testdir() })
+  t.teardown(() => gw.close())
+  const get = async (headers: Record<string, string>) => {
+    const res = await request(`${gw.address}/v2/users/me`, { headers })
+    await res.body.dump()
+    return { status: res.statusCode, source: res.headers['x-gateway-source'], applied: res.headers['preference-applied'] }
+  }
+  t.match(await get({}), { status: 200, source: 'mock' })
+  t.match(await get({ prefer: 'code=401', 'cache-control': 'no-cache' }), { status: 401, source: 'mock', applied: 'code=401' })
 })

@@ -206,7 +206,9 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
       const now = clock()
       const stale = lookup(key, now)
       const fwdStatus = 'error' in outcome ? (outcome.error as GatewayError).status : outcome.response.status
-      if (stale !== undefined && now < stale.freshUntil + sieMs) {
+      // Not for an app that asked for a fresh answer (no-cache, a max-age the entry exceeds): it
+      // gets the failure, as RFC 9111 §5.2.1 has it (and a mock's `Prefer: code=503` stays a 503).
+      if (stale !== undefined && forward !== 'request' && now < stale.freshUntil + sieMs) {
         counts.staleIfError++
         const answer = fromCache(stale, now, `fwd=${forward}; fwd-status=${fwdStatus}; ttl=${seconds(stale.freshUntil - now)}; detail=stale-if-error`)
         return { ...answer, upstreamCalls: leader && 'response' in outcome ? outcome.response.upstreamCalls : 0 }

@@ -24,9 +24,9 @@ async function prepare(origin: SpecSource['origin'], location: string): Promise<
 }
 
 /**
- * Loads the mock's spec once, at start-up. An explicit `--spec` must work (HSG_CONFIG_INVALID
- * naming it otherwise); the cached official copy is preferred over the bundled spec, but a damaged
- * one only costs a warning, so that the offline mock always starts.
+ * Reads the mock's spec and prepares its operations. An explicit `--spec` must work
+ * (HSG_CONFIG_INVALID naming it otherwise); the cached official copy is preferred over the bundled
+ * spec, but a damaged one only costs a warning, so that the offline mock always starts.
  */
 export async function loadMock(options: LoadMockOptions): Promise<PreparedMock> {
   const started = performance.now()

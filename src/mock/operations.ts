@@ -21,8 +21,9 @@ interface Route {
 /**
  * The operations of one spec, prepared for Prism. Prism's router sorts and matches every
  * operation of the document on each request (about 0.8 ms with the official document's 138);
- * giving it only the operations whose path template matches makes the same request about
- * 8 times cheaper, and leaves Prism's own choice between them (concrete before templated) intact.
+ * the terminal finds the operations whose path template matches here, picks one as Prism's router
+ * would (the most literal path), and hands Prism only that one: the same request is about 8 times
+ * cheaper.
  */
 export class OperationIndex {
   readonly count: number
@@ -47,7 +48,7 @@ export class OperationIndex {
     }
   }
 
-  /** The operations whose path template matches `path` (every method: Prism tells 404 from 405). */
+  /** The operations whose path template matches `path`, of every method (a path known only with others is a 405). */
   candidates(path: string): Operation[] {
     const routes = this.#bySegments.get(path.split('/').length) ?? []
     const found: Operation[] = []

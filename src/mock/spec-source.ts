@@ -85,7 +85,9 @@ export async function readSpec(origin: SpecOrigin, location: string): Promise<Sp
   let raw: Buffer
   let served: string | undefined
   if (isUrl) {
-    ;({ raw, contentType: served } = await fetchSpec(location))
+    const fetched = await fetchSpec(location)
+    raw = fetched.raw
+    served = fetched.contentType
   } else {
     try {
       raw = await readFile(location)
