@@ -167,9 +167,10 @@ async function gateway(entries: number): Promise<void> {
   process.on('message', (message) => {
     if (message !== 'measure') return
     const full = memory()
-    const purged = server.gateway.purgeCache()
-    const empty = memory()
-    process.send?.({ perEntry: (full - empty) / purged })
+    void server.gateway.purgeCache().then((purged) => {
+      const empty = memory()
+      process.send?.({ perEntry: (full - empty) / purged })
+    })
   })
 }
 

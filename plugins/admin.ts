@@ -37,9 +37,9 @@ export function registerAdmin(app: FastifyInstance, gateway: Gateway): void {
       return reply.send({ mode, previous })
     })
 
-    scope.delete<{ Querystring: { prefix?: unknown } }>('/_gateway/cache', (request, reply) => {
+    scope.delete<{ Querystring: { prefix?: unknown } }>('/_gateway/cache', async (request, reply) => {
       const prefix = request.query.prefix
-      const purged = gateway.purgeCache(prefix)
+      const purged = await gateway.purgeCache(prefix)
       request.log.info({ prefix, purged }, 'cache purged')
       return reply.send({ purged, ...(prefix === undefined ? {} : { prefix }) })
     })

@@ -93,6 +93,8 @@ export class Gateway {
           identity: () => `${this.mode.current}:${config.upstream}`,
           now: this.#now,
           logger: options.logger.child({ component: 'cache' }),
+          // With --redis: entries and the coalescing lock shared with the other instances.
+          ...(stores.cache === undefined ? {} : { shared: stores.cache, sharedWaitMs: config.upstreamTimeout * 1000 }),
         })
       : undefined
     this.#pipelines = buildPipelines({
@@ -217,10 +219,15 @@ export class Gateway {
     }
   }
 
-  /** `DELETE /_gateway/cache`: drops every cached answer, or those under `prefix`; returns how many. */
-  purgeCache(prefix?: unknown): number {
+  /**
+   * `DELETE /_gateway/cache`: drops every cached answer, or those under `prefix`, here and (with
+   * `--redis`) in the shared tier and the other instances; returns how many this instance held.
+   */
+  async purgeCache(prefix?: unknown): Promise<number> {
     const checked = checkPurgePrefix(prefix)
-    return this.#cache?.purge(checked) ?? 0
+    const purged = this.#cache?.purge(checked) ?? 0
+    await this.#cache?.sharedSettled()
+    return purged
   }
 
   cacheStats(): CacheStats {

@@ -3,6 +3,7 @@ import { FileBudgetStore } from './budget/file-store.js'
 import { RedisBudgetStore } from './budget/redis-store.js'
 import { ResilientBudgetStore } from './budget/resilient-store.js'
 import type { BudgetStore } from './budget/store.js'
+import { SharedCacheTier } from './cache/shared-tier.js'
 import type { Config } from './config/settings.js'
 import { createRedisClient } from './redis-client.js'
 import { MirroredTokenStore } from './token/layered-store.js'
@@ -12,6 +13,8 @@ import { FileTokenStore, type TokenStore } from './token/store.js'
 export interface Stores {
   readonly token: TokenStore
   readonly budget: BudgetStore
+  /** The cache tier shared through Redis; absent without `--redis`. */
+  readonly cache?: SharedCacheTier
   close(): Promise<void>
 }
 
@@ -58,13 +61,17 @@ export async function openStores(
       mirror: new FileTokenStore({ stateDir: config.stateDir }),
       logger: logger.child({ component: 'token' }),
     }))
-  logger.info({ redis: config.redis.replace(/\/\/[^@/]*@/, '//***@'), instances: config.redisInstances }, 'sharing budget and tokens through Redis')
+  // Cached answers too (when the cache is on): a miss on one instance is a hit on the next.
+  const cache = config.cache ? new SharedCacheTier({ redis: client, logger: logger.child({ component: 'cache' }) }) : undefined
+  logger.info({ redis: config.redis.replace(/\/\/[^@/]*@/, '//***@'), instances: config.redisInstances }, 'sharing budget, tokens and cache through Redis')
   return {
     token,
     budget,
+    ...(cache === undefined ? {} : { cache }),
     close: async () => {
       await mirrored?.close()
       await budget.close()
+      cache?.close()
       client.disconnect()
     },
   }

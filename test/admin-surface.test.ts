@@ -1,13 +1,9 @@
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 void t.test('the admin surface', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir() })
-  t.teardown(() => gw.close())
+  const { gw } = await startLiveGateway(t)
 
   void t.test('health and status report the live gateway and its token, never the token itself', async (t) => {
     await request(`${gw.address}/v2/users/me`).then((r) => r.body.dump())

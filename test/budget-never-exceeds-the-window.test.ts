@@ -1,7 +1,7 @@
 import t from 'tap'
 import { request } from 'undici'
 import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { sharedClock, startTestGateway } from './helpers/gateway.js'
+import { sharedClock, startLiveGateway, startTestGateway } from './helpers/gateway.js'
 
 interface Outcome {
   status: number
@@ -21,13 +21,7 @@ async function call(address: string, path: string, headers: Record<string, strin
 
 void t.test('six apps, 120 distinct requests, a budget of 30 per 20 s: Hubstaff never says 429', async (t) => {
   const clock = sharedClock()
-  const fake = await startFakeHubstaff({ rateLimit: { limit: 30, windowMs: 20_000 }, now: clock.now })
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway(
-    { upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), budget: 30, budgetWindow: 20 },
-    { now: clock.now },
-  )
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { budget: 30, budgetWindow: 20 }, { rateLimit: { limit: 30, windowMs: 20_000 }, now: clock.now }, { now: clock.now })
 
   const outcomes: Outcome[] = []
   let next = 0
@@ -67,10 +61,7 @@ void t.test('six apps, 120 distinct requests, a budget of 30 per 20 s: Hubstaff 
 })
 
 void t.test('every proxied answer carries the RateLimit headers', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), budget: 5, budgetWindow: 60 })
-  t.teardown(() => gw.close())
+  const { gw } = await startLiveGateway(t, { budget: 5, budgetWindow: 60 })
   const first = await call(gw.address, '/v2/users/me')
   t.equal(first.headers['ratelimit-policy'], '"hourly";q=5;w=60')
   t.equal(first.headers.ratelimit, '"hourly";r=4;t=60')
@@ -87,13 +78,7 @@ void t.test('every proxied answer carries the RateLimit headers', async (t) => {
 
 void t.test('Prefer: wait queues a request until its slot frees, or refuses it at once', async (t) => {
   const clock = sharedClock()
-  const fake = await startFakeHubstaff({ now: clock.now })
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway(
-    { upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), budget: 2, budgetWindow: 20 },
-    { now: clock.now },
-  )
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { budget: 2, budgetWindow: 20 }, { now: clock.now }, { now: clock.now })
   await call(gw.address, '/v2/users/me')
   await call(gw.address, '/v2/users/me')
 
@@ -137,13 +122,7 @@ void t.test('a restart mid-window keeps the count', async (t) => {
 void t.test('an upstream 429 pauses all traffic until its Retry-After and never reaches the app', async (t) => {
   const clock = sharedClock()
   // Hubstaff allows fewer than the gateway thinks (another tool shares the application).
-  const fake = await startFakeHubstaff({ rateLimit: { limit: 3, windowMs: 60_000 }, now: clock.now })
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway(
-    { upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), budget: 100, budgetWindow: 3600 },
-    { now: clock.now },
-  )
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { budget: 100, budgetWindow: 3600 }, { rateLimit: { limit: 3, windowMs: 60_000 }, now: clock.now }, { now: clock.now })
   for (let i = 0; i < 3; i++) t.equal((await call(gw.address, '/v2/users/me')).status, 200)
   const fourth = await call(gw.address, '/v2/users/me')
   t.equal(fourth.status, 429)

@@ -1,8 +1,7 @@
 import t from 'tap'
 import { request } from 'undici'
 import { hashKey } from '../src/apps.js'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 const KEYS = { dashboard: 'hsg_dashboard-key', payroll: 'hsg_payroll-key', bot: 'hsg_bot-key' }
 
@@ -15,24 +14,12 @@ async function get(address: string, key?: string): Promise<{ status: number; cod
 }
 
 void t.test('team mode: keys, quotas and priorities', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
   const apps = [
     { name: 'dashboard', keySha256: hashKey(KEYS.dashboard), priority: 'interactive' },
     { name: 'payroll', keySha256: hashKey(KEYS.payroll), priority: 'batch' },
     { name: 'bot', keySha256: hashKey(KEYS.bot), quota: 0.2 },
   ]
-  const gw = await startTestGateway({
-    upstream: fake.origin,
-    authUrl: fake.origin,
-    refreshToken: fake.issueRefreshToken(),
-    stateDir: t.testdir(),
-    budget: 20,
-    budgetWindow: 600,
-    budgetReserve: 5,
-    apps: JSON.stringify(apps),
-  })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { budget: 20, budgetWindow: 600, budgetReserve: 5, apps: JSON.stringify(apps) })
 
   void t.test('without a valid key nothing goes upstream', async (t) => {
     t.match(await get(gw.address), { status: 401, code: 'HSG_APP_KEY_INVALID' })

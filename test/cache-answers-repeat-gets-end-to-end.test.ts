@@ -2,8 +2,7 @@
 // Hubstaff's own status, headers and body, costs no budget, and says where it came from.
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 interface Status {
   budget: { used: number }
@@ -11,10 +10,7 @@ interface Status {
 }
 
 void t.test('repeat GETs are hits that cost nothing', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir() })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t)
   const status = async () => (await (await request(`${gw.address}/_gateway/status`)).body.json()) as Status
 
   const first = await request(`${gw.address}/v2/users/me`)
@@ -47,10 +43,7 @@ void t.test('repeat GETs are hits that cost nothing', async (t) => {
 })
 
 void t.test('with --cache off every GET goes upstream and nothing says cache', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), cache: 'off' })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { cache: 'off' })
   const before = fake.stats.apiRequests
   for (let i = 0; i < 3; i++) {
     const res = await request(`${gw.address}/v2/users/me`)
@@ -69,10 +62,7 @@ void t.test('with --cache off every GET goes upstream and nothing says cache', a
 })
 
 void t.test('only-if-cached answers from memory or 504s without going upstream', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir() })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t)
   const headers = { 'cache-control': 'only-if-cached' }
   const before = fake.stats.apiRequests
   const miss = await request(`${gw.address}/v2/users/me`, { headers })

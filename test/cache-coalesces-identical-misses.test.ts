@@ -1,14 +1,10 @@
 // 50 apps asking the same thing at once cost one upstream request, and all 50 get the answer.
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 void t.test('50 identical concurrent misses make one upstream request', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir() })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t)
   // Slow enough that every request arrives while the first is still out.
   fake.apiDelayMs = 300
   const before = fake.stats.apiRequests

@@ -2,8 +2,7 @@
 import t from 'tap'
 import { request } from 'undici'
 import { cacheAround, header, req } from './helpers/cache-harness.js'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { sharedClock, startTestGateway } from './helpers/gateway.js'
+import { sharedClock, startLiveGateway } from './helpers/gateway.js'
 
 void t.test('a task (60 s) is a hit until its TTL, then goes upstream again', async (t) => {
   const { handle, stub, clock } = cacheAround({ staleWhileRevalidate: 0 })
@@ -59,13 +58,7 @@ void t.test('an entry past every window is dropped, and counted out of the statu
 
 void t.test('end to end: the gateway uses its clock for TTLs', async (t) => {
   const clock = sharedClock()
-  const fake = await startFakeHubstaff({ now: clock.now })
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway(
-    { upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), cacheStaleWhileRevalidate: 0 },
-    { now: clock.now },
-  )
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { cacheStaleWhileRevalidate: 0 }, { now: clock.now }, { now: clock.now })
   const get = async () => {
     const res = await request(`${gw.address}/v2/projects/20001/tasks`)
     await res.body.dump()

@@ -3,14 +3,10 @@
 import t from 'tap'
 import { request } from 'undici'
 import { cacheAround, header, req } from './helpers/cache-harness.js'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 void t.test('end to end: each failure goes upstream every time', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir() })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t)
   t.teardown(() => {
     fake.apiFailure = undefined
   })

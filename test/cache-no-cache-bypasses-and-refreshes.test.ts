@@ -2,14 +2,10 @@
 import t from 'tap'
 import { request } from 'undici'
 import { cacheAround, header, req } from './helpers/cache-harness.js'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 void t.test('end to end: no-cache goes upstream and the next plain GET gets the fresh answer', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir() })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t)
   const get = async (headers: Record<string, string> = {}) => {
     const res = await request(`${gw.address}/v2/projects/20001/tasks`, { headers })
     return { headers: res.headers, body: (await res.body.json()) as { tasks: { summary: string }[] } }

@@ -1,14 +1,10 @@
 // DELETE /_gateway/cache drops everything, or the routes under ?prefix=/v2/...
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 void t.test('purging the cache through the admin surface', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir() })
-  t.teardown(() => gw.close())
+  const { gw } = await startLiveGateway(t)
   const paths = ['/v2/users/me', '/v2/projects/20001/tasks', '/v2/projects/20002/tasks?status=active', '/v2/organizations/1001/members']
   const source = async (path: string) => {
     const res = await request(`${gw.address}${path}`)

@@ -3,29 +3,19 @@
 import t from 'tap'
 import { request } from 'undici'
 import { cacheAround, header, req } from './helpers/cache-harness.js'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { sharedClock, startTestGateway } from './helpers/gateway.js'
+import { sharedClock, startLiveGateway } from './helpers/gateway.js'
 import { GatewayError } from '../src/errors.js'
 
 const STALE = /^hubstaff-gateway; fwd=stale; fwd-status=(\d+); ttl=-\d+; detail=stale-if-error$/
 
 void t.test('end to end against a failing Hubstaff', async (t) => {
   const clock = sharedClock()
-  const fake = await startFakeHubstaff({ now: clock.now })
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway(
-    {
-      upstream: fake.origin,
-      authUrl: fake.origin,
-      refreshToken: fake.issueRefreshToken(),
-      stateDir: t.testdir(),
-      cacheStaleWhileRevalidate: 0,
-      cacheStaleIfError: 3600,
-      upstreamTimeout: 0.5,
-    },
+  const { fake, gw } = await startLiveGateway(
+    t,
+    { cacheStaleWhileRevalidate: 0, cacheStaleIfError: 3600, upstreamTimeout: 0.5 },
+    { now: clock.now },
     { now: clock.now },
   )
-  t.teardown(() => gw.close())
   t.teardown(() => {
     fake.apiFailure = undefined
   })

@@ -3,8 +3,7 @@
 import t from 'tap'
 import { request } from 'undici'
 import { cacheAround, header, req } from './helpers/cache-harness.js'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { sharedClock, startTestGateway } from './helpers/gateway.js'
+import { sharedClock, startLiveGateway } from './helpers/gateway.js'
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20))
 
@@ -67,13 +66,7 @@ void t.test('a refresh under way is joined by a request that cannot use the stal
 
 void t.test('end to end: one extra upstream request, whatever the load', async (t) => {
   const clock = sharedClock()
-  const fake = await startFakeHubstaff({ now: clock.now })
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway(
-    { upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), cacheStaleWhileRevalidate: 120 },
-    { now: clock.now },
-  )
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { cacheStaleWhileRevalidate: 120 }, { now: clock.now }, { now: clock.now })
   const get = async () => {
     const res = await request(`${gw.address}/v2/organizations/1001/members`)
     await res.body.dump()

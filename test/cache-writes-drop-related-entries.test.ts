@@ -5,8 +5,7 @@ import { request } from 'undici'
 import { invalidatedBy } from '../src/cache/invalidation.js'
 import { GatewayError } from '../src/errors.js'
 import { cacheAround, header, req } from './helpers/cache-harness.js'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 interface Task {
   id: number
@@ -15,10 +14,7 @@ interface Task {
 }
 
 void t.test('end to end with the fake\'s task endpoints', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir() })
-  t.teardown(() => gw.close())
+  const { gw } = await startLiveGateway(t)
   const call = async (method: string, path: string, body?: object) => {
     const res = await request(`${gw.address}${path}`, {
       method: method as 'GET',

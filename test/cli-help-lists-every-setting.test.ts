@@ -1,58 +1,12 @@
 // The real binary's --help is the reference for every setting: its flag, its environment
 // variable(s), its default and what is allowed. -v prints the package version; an unknown command
 // is a usage error.
-import { spawn } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { envName, SETTING_KEYS, SETTINGS } from '../src/config/settings.js'
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const BIN = join(ROOT, 'bin', 'hubstaff-gateway.js')
-const skip = existsSync(join(ROOT, 'dist', 'src', 'cli.js'))
-  ? false
-  : 'dist/src/cli.js is missing: run `npm run build` first (`npm test` builds before it tests)'
-
-interface Exit {
-  code: number | null
-  signal: NodeJS.Signals | null
-  stdout: string
-  stderr: string
-}
-
-/** The developer's own HUBSTAFF_* variables must not leak into the child. */
-function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('HUBSTAFF_')) env[name] = value
-  return { ...env, ...extra }
-}
-
-/** Runs the binary to its end; a child still running at teardown is killed. */
-function run(t: Test, args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<Exit> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
-  t.teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`hubstaff-gateway ${args.join(' ')} did not exit within ${timeoutMs} ms; stderr: ${stderr}`))
-    }, timeoutMs)
-    child.on('error', (err) => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    child.on('close', (code, signal) => {
-      clearTimeout(timer)
-      resolve({ code, signal, stdout, stderr })
-    })
-  })
-}
+import { run, skip } from './helpers/cli.js'
+import { ROOT } from './helpers/gateway.js'
 
 /** The block --help prints for one flag: from its `  --flag` line to the next flag. */
 function block(help: string, flag: string): string | undefined {

@@ -1,24 +1,10 @@
 // The real binary starts, logs the `gateway listening` line the contract promises, answers
 // /_gateway/health, and stops cleanly on SIGTERM. `--mode live` without a token is a usage error.
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const BIN = join(ROOT, 'bin', 'hubstaff-gateway.js')
-const skip = existsSync(join(ROOT, 'dist', 'src', 'cli.js'))
-  ? false
-  : 'dist/src/cli.js is missing: run `npm run build` first (`npm test` builds before it tests)'
-
-/** The developer's own HUBSTAFF_* variables (a real token!) must not leak into the child. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {}
-  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('HUBSTAFF_')) env[name] = value
-  return env
-}
+import { skip } from './helpers/cli.js'
+import { BIN, cleanEnv, ROOT } from './helpers/gateway.js'
 
 interface Gateway {
   readonly child: ChildProcessByStdio<null, Readable, Readable>
@@ -31,7 +17,7 @@ interface Gateway {
 
 /** Starts the binary; it is killed at teardown if it is still running. */
 function start(t: Test, args: string[]): Gateway {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
   t.teardown(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })

@@ -1,7 +1,6 @@
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { sharedClock, startTestGateway } from './helpers/gateway.js'
+import { sharedClock, startLiveGateway } from './helpers/gateway.js'
 
 async function burst(address: string, n: number): Promise<number[]> {
   return Promise.all(
@@ -17,14 +16,8 @@ void t.test('100 concurrent requests after the access token expired cause one ex
   // The fake and the gateway share a clock moved by hand, so the token expires between the bursts
   // and no background refresh gets there first.
   const clock = sharedClock()
-  const fake = await startFakeHubstaff({ accessTokenTtl: 3600, now: clock.now })
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway(
-    // Each request must go upstream (and need the token): the cache would answer or coalesce them.
-    { upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), cache: 'off' },
-    { now: clock.now },
-  )
-  t.teardown(() => gw.close())
+  // Each request must go upstream (and need the token): the cache would answer or coalesce them.
+  const { fake, gw } = await startLiveGateway(t, { cache: 'off' }, { accessTokenTtl: 3600, now: clock.now }, { now: clock.now })
 
   t.same(new Set(await burst(gw.address, 100)), new Set([200]))
   t.equal(fake.stats.exchanges, 1, 'the first burst shares one exchange')
@@ -37,16 +30,7 @@ void t.test('100 concurrent requests after the access token expired cause one ex
 })
 
 void t.test('100 concurrent 401s (token revoked early) cause one exchange and every request is replayed', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({
-    upstream: fake.origin,
-    authUrl: fake.origin,
-    refreshToken: fake.issueRefreshToken(),
-    stateDir: t.testdir(),
-    cache: 'off',
-  })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { cache: 'off' })
 
   await burst(gw.address, 1)
   fake.expireAccessTokens()

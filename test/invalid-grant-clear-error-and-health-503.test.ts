@@ -1,18 +1,9 @@
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway, startTestGateway } from './helpers/gateway.js'
 
 void t.test('a refused refresh token gives apps a clear error and health 503', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({
-    upstream: fake.origin,
-    authUrl: fake.origin,
-    refreshToken: fake.issueRefreshToken(),
-    stateDir: t.testdir(),
-  })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t)
 
   const ok = await request(`${gw.address}/_gateway/health`)
   t.equal(ok.statusCode, 200)
@@ -40,19 +31,16 @@ void t.test('a refused refresh token gives apps a clear error and health 503', a
 })
 
 void t.test('a transient token endpoint failure keeps the gateway serving with the token in hand', async (t) => {
-  const fake = await startFakeHubstaff({ accessTokenTtl: 3600 })
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({
-    upstream: fake.origin,
-    authUrl: fake.origin,
-    refreshToken: fake.issueRefreshToken(),
-    stateDir: t.testdir(),
-    // The whole token lifetime is inside the margin: every request asks for a background refresh.
-    refreshMargin: 3600,
-    // ... which only requests that go upstream do.
-    cache: 'off',
-  })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(
+    t,
+    {
+      // The whole token lifetime is inside the margin: every request asks for a background refresh.
+      refreshMargin: 3600,
+      // ... which only requests that go upstream do.
+      cache: 'off',
+    },
+    { accessTokenTtl: 3600 },
+  )
   await request(`${gw.address}/v2/users/me`).then((r) => r.body.dump())
   fake.tokenEndpointFailure = { status: 503, body: '' }
   for (let i = 0; i < 3; i++) {

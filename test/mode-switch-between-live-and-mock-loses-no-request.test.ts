@@ -2,14 +2,10 @@
 // in the mode they started in, later ones go to the new mode, and under load no request is lost.
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 void t.test('switching between live and mock', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), cache: 'off', budget: 1_000_000, logLevel: 'info' })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { cache: 'off', budget: 1_000_000, logLevel: 'info' })
   const switchTo = async (mode: string) => {
     const res = await request(`${gw.address}/_gateway/mode`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mode }) })
     t.equal(res.statusCode, 200, `switched to ${mode}`)

@@ -1,17 +1,10 @@
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { sharedClock, startTestGateway } from './helpers/gateway.js'
+import { sharedClock, startLiveGateway } from './helpers/gateway.js'
 
 void t.test('after a full rotation, no issued token appears in any log line or answer', async (t) => {
   const clock = sharedClock()
-  const fake = await startFakeHubstaff({ accessTokenTtl: 600, now: clock.now })
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway(
-    { upstream: fake.origin, authUrl: fake.origin, refreshToken: fake.issueRefreshToken(), stateDir: t.testdir(), logLevel: 'trace' },
-    { now: clock.now },
-  )
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { logLevel: 'trace' }, { accessTokenTtl: 600, now: clock.now }, { now: clock.now })
 
   const answers: string[] = []
   const call = async (path: string, init: Parameters<typeof request>[1] = {}) => {

@@ -1,18 +1,9 @@
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { rawRequest, startTestGateway } from './helpers/gateway.js'
+import { rawRequest, startLiveGateway, startTestGateway } from './helpers/gateway.js'
 
 void t.test('an app calling the gateway gets what Hubstaff answers', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({
-    upstream: fake.origin,
-    authUrl: fake.origin,
-    refreshToken: fake.issueRefreshToken(),
-    stateDir: t.testdir(),
-  })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t)
 
   void t.test('a single record, with Hubstaff status, headers and body', async (t) => {
     const res = await request(`${gw.address}/v2/users/me`)

@@ -1,20 +1,12 @@
 import t from 'tap'
 import { request } from 'undici'
-import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway } from './helpers/gateway.js'
 
 void t.test('an upstream 401 refreshes once and replays once', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({
-    upstream: fake.origin,
-    authUrl: fake.origin,
-    refreshToken: fake.issueRefreshToken(),
-    stateDir: t.testdir(),
+  const { fake, gw } = await startLiveGateway(t, {
     // Every GET here must reach Hubstaff: a cached /v2/users/me would never see the 401.
     cache: 'off',
   })
-  t.teardown(() => gw.close())
   await request(`${gw.address}/v2/users/me`).then((r) => r.body.dump())
 
   void t.test('a token Hubstaff stopped accepting is replaced and the request replayed', async (t) => {

@@ -2,19 +2,10 @@ import { createServer } from 'node:net'
 import t from 'tap'
 import { request } from 'undici'
 import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { startTestGateway } from './helpers/gateway.js'
+import { startLiveGateway, startTestGateway } from './helpers/gateway.js'
 
 void t.test('Hubstaff failing never hangs an app or leaks a stack', async (t) => {
-  const fake = await startFakeHubstaff()
-  t.teardown(() => fake.close())
-  const gw = await startTestGateway({
-    upstream: fake.origin,
-    authUrl: fake.origin,
-    refreshToken: fake.issueRefreshToken(),
-    stateDir: t.testdir(),
-    upstreamTimeout: 0.3,
-  })
-  t.teardown(() => gw.close())
+  const { fake, gw } = await startLiveGateway(t, { upstreamTimeout: 0.3 })
   t.afterEach(() => {
     fake.apiFailure = undefined
   })

@@ -6,6 +6,7 @@ import { requestDirectives, type RequestDirectives } from './directives.js'
 import { checkPurgePrefix, invalidatedBy } from './invalidation.js'
 import { cacheKey, parseQuery, pathOfRoute, routeOfKey, routeText, type QueryParam } from './key.js'
 import { compilePolicy, type PolicyOverride } from './policy.js'
+import type { SharedCacheTier, SharedEntry } from './shared-tier.js'
 import type { CacheStats } from './stats.js'
 import { compactBody, Entry, ResponseStore, unpackHeaders } from './store.js'
 
@@ -25,18 +26,30 @@ export interface CacheOptions {
   /** The clock, epoch ms. @default Date.now */
   readonly now?: () => number
   readonly logger?: { debug(obj: object, msg: string): void }
+  /**
+   * The tier shared with other instances (`--redis`): consulted on a local miss, written after
+   * each stored answer, told of writes and purges; its lock makes a miss on one instance wait for
+   * another instance's fetch of the same key.
+   */
+  readonly shared?: SharedCacheTier
+  /** How long a miss waits for another instance's fetch of the same key before fetching itself, ms. @default 30000 */
+  readonly sharedWaitMs?: number
 }
 
 export interface CacheStage extends Stage {
   /** Drops every entry, or those whose route (path and normalised query) starts with `prefix`. */
   purge(prefix?: string): number
+  /** Resolves once the shared tier has been told of every purge so far (at once without one). */
+  sharedSettled(): Promise<void>
   stats(): CacheStats
 }
 
 /** Why a request was forwarded, as RFC 9211's `fwd` says it. */
 type Forward = 'miss' | 'stale' | 'request'
 
-type Outcome = { readonly response: GatewayResponse; readonly stored: boolean } | { readonly error: unknown }
+type Outcome =
+  | { readonly response: GatewayResponse; readonly stored: boolean; readonly shared?: true }
+  | { readonly error: unknown }
 
 interface FlightState {
   readonly controller: AbortController
@@ -73,6 +86,13 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
   const sieMs = (options.staleIfError ?? 3600) * 1000
   const keepMs = Math.max(swrMs, sieMs)
   const flights = new Map<string, Flight>()
+  const tier = options.shared
+  const sharedWaitMs = options.sharedWaitMs ?? 30_000
+  /** Shared-tier reads in progress, one per key. */
+  const peeks = new Map<string, Promise<boolean>>()
+  /** Bumped by every drop: a shared entry read before a write or purge must not be adopted after it. */
+  let generation = 0
+  let sharedWork: Promise<unknown> = Promise.resolve()
   const counts = { hits: 0, misses: 0, collapsed: 0, staleIfError: 0, backgroundRefreshes: 0 }
 
   /** The entry, unless it is past every window it could still be served in. */
@@ -100,6 +120,7 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
 
   /** Drops stored entries and in-flight answers whose route passes `test`. */
   function dropWhere(test: (route: string) => boolean): number {
+    generation++
     for (const [key, flight] of flights) {
       if (!test(routeOfKey(key))) continue
       flight.tainted = true
@@ -109,33 +130,99 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     return store.deleteWhere((key) => test(routeOfKey(key)))
   }
 
-  function invalidate(path: string): void {
+  function invalidate(path: string): (route: string) => boolean {
     const patterns = invalidatedBy(path)
-    const dropped = dropWhere((route) => {
+    const test = (route: string) => {
       const routePath = pathOfRoute(route)
       return patterns.some((p) => p.regex.test(routePath))
-    })
+    }
+    const dropped = dropWhere(test)
     if (dropped > 0) options.logger?.debug({ path, dropped }, 'cache entries dropped after a write')
+    return test
   }
 
-  /** Keeps what a finished request brought back; true when it was stored. */
-  function settle(key: string, path: string, params: readonly QueryParam[], response: GatewayResponse, flight: FlightState): boolean {
+  /**
+   * Drops the shared entries a write or purge touched, then tells the other instances to drop
+   * theirs (in that order, so none adopts a shared entry the change made stale).
+   */
+  function dropShared(test: (route: string) => boolean, event: Parameters<SharedCacheTier['publish']>[0]): Promise<void> {
+    if (tier === undefined) return Promise.resolve()
+    const work = (async () => {
+      generation++
+      await tier.deleteWhere((key) => test(routeOfKey(key)))
+      await tier.publish(event)
+    })()
+    sharedWork = Promise.all([sharedWork, work])
+    return work
+  }
+
+  /** Reads the shared tier after a local miss and keeps a usable entry locally; true when it did. */
+  function peekShared(shared: SharedCacheTier, key: string): Promise<boolean> {
+    let peek = peeks.get(key)
+    if (peek === undefined) {
+      const seen = generation
+      peek = shared
+        .get(key)
+        .then((remote) => remote !== undefined && generation === seen && adopt(key, remote, clock()) !== undefined)
+        .finally(() => peeks.delete(key))
+      peeks.set(key, peek)
+    }
+    return peek
+  }
+
+  /** Keeps a shared entry locally unless it is past every window or older than the local one. */
+  function adopt(key: string, remote: SharedEntry, now: number): Entry | undefined {
+    if (now >= remote.freshUntil + keepMs) return undefined
+    const local = store.get(key)
+    if (local !== undefined && local.storedAt >= remote.storedAt) return local
+    const entry = new Entry(remote.body, unpackHeaders(remote.headerText), remote.storedAt, remote.freshUntil)
+    return store.set(key, entry) ? entry : undefined
+  }
+
+  /**
+   * Before a flight goes upstream: takes the shared lock, or, while another instance holds it,
+   * polls for the answer that instance is fetching. `{}` means fetch without the lock (Redis away,
+   * or the other instance took too long).
+   */
+  async function coordinate(shared: SharedCacheTier, key: string, state: FlightState): Promise<{ entry: Entry } | { token?: string }> {
+    const started = Date.now()
+    for (;;) {
+      const token = await shared.lock(key, sharedWaitMs)
+      if (token === undefined) return {}
+      // Even with the lock: the instance that held it may have stored its answer just before.
+      const remote = state.tainted ? undefined : await shared.get(key)
+      const now = clock()
+      if (remote !== undefined && now < remote.freshUntil && !state.tainted) {
+        const entry = adopt(key, remote, now) ?? new Entry(remote.body, unpackHeaders(remote.headerText), remote.storedAt, remote.freshUntil)
+        if (token !== false) void shared.unlock(key, token)
+        return { entry }
+      }
+      if (token !== false) return { token }
+      if (state.controller.signal.aborted || state.tainted || Date.now() - started >= sharedWaitMs) return {}
+      await new Promise((resolve) => setTimeout(resolve, 25))
+    }
+  }
+
+  /** Keeps what a finished request brought back (here and in the shared tier); the entry when it was stored. */
+  function settle(key: string, path: string, params: readonly QueryParam[], response: GatewayResponse, flight: FlightState): { stored: boolean; shared?: Promise<unknown> } {
     // A failure leaves the old entry alone: it is what stale-if-error serves.
-    if (failedAnswer(response)) return false
-    if (flight.tainted) return false
+    if (failedAnswer(response)) return { stored: false }
+    if (flight.tainted) return { stored: false }
     // Any other definite answer (404 after a delete, 403 after a permission change) replaces it.
     if (response.status !== 200) {
       store.delete(key)
-      return false
+      return { stored: false, shared: tier?.delete(key) }
     }
-    if (!flight.storable || noStore(response.headers)) return false
+    if (!flight.storable || noStore(response.headers)) return { stored: false }
     const now = clock()
     const { ttlMs } = policy.freshness(path, params, now)
-    if (ttlMs === 0) return false
-    return store.set(key, new Entry(compactBody(response.body), response.headers, now, now + ttlMs))
+    if (ttlMs === 0) return { stored: false }
+    const entry = new Entry(compactBody(response.body), response.headers, now, now + ttlMs)
+    if (!store.set(key, entry)) return { stored: false }
+    return { stored: true, shared: tier?.set(key, entry, ttlMs + keepMs) }
   }
 
-  function startFlight(next: Handler, request: GatewayRequest, key: string, params: readonly QueryParam[], storable: boolean, background: boolean): Flight {
+  function startFlight(next: Handler, request: GatewayRequest, key: string, params: readonly QueryParam[], storable: boolean, background: boolean, coordinated = true): Flight {
     const controller = new AbortController()
     const headers: HeaderMap = {}
     for (const [name, value] of Object.entries(request.headers)) if (!CONDITIONAL.has(name)) headers[name] = value
@@ -143,14 +230,31 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     const shared: GatewayRequest = { ...request, headers, signal: controller.signal }
     const state: FlightState = { controller, background, storable, tainted: false, waiters: 0, done: false }
     const run = async (): Promise<Outcome> => {
+      let token: string | undefined
+      let written: Promise<unknown> | undefined
       try {
+        if (tier !== undefined && coordinated) {
+          const got = await coordinate(tier, key, state)
+          if ('entry' in got) {
+            const now = clock()
+            return { response: fromCache(got.entry, now, `hit; ttl=${seconds(got.entry.freshUntil - now)}; detail=shared`), stored: false, shared: true }
+          }
+          token = got.token
+        }
         const response = await next(shared)
-        return { response, stored: settle(key, request.path, params, response, state) }
+        const settled = settle(key, request.path, params, response, state)
+        written = settled.shared
+        return { response, stored: settled.stored }
       } catch (error) {
         return { error }
       } finally {
         state.done = true
         if (flights.get(key)?.controller === controller) flights.delete(key)
+        // Released once the answer is in the shared tier, so the instances waiting for it find it.
+        if (token !== undefined && tier !== undefined) {
+          const held = token
+          void Promise.resolve(written).then(() => tier.unlock(key, held))
+        }
       }
     }
     const flight: Flight = Object.assign(state, { promise: run() })
@@ -196,9 +300,11 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     // A no-cache request wants an answer sent for it, not one already on its way.
     let flight = wants.noCache ? undefined : flights.get(key)
     const leader = flight === undefined
-    if (flight === undefined) flight = startFlight(next, request, key, params, !wants.noStore, false)
+    if (flight === undefined) flight = startFlight(next, request, key, params, !wants.noStore, false, forward !== 'request')
     else counts.collapsed++
     const outcome = await join(flight, key, request.signal)
+    // Another instance fetched it: a hit on the shared tier.
+    if ('shared' in outcome) return { ...outcome.response, headers: { ...outcome.response.headers }, upstreamCalls: 0 }
     const tags = leader ? `fwd=${forward}` : `fwd=${forward}; collapsed`
 
     const failed = 'error' in outcome ? failedError(outcome.error) : failedAnswer(outcome.response)
@@ -232,11 +338,11 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     } catch (error) {
       // Refused before it left (budget, app key): nothing changed. Otherwise (timeout, reset,
       // client gone) the write may have happened, so the cache behaves as if it had.
-      if (!(isGatewayError(error) && error.status < 500)) invalidate(request.path)
+      if (!(isGatewayError(error) && error.status < 500)) await dropShared(invalidate(request.path), { kind: 'write', path: request.path })
       throw errorWithStatus(error, 'fwd=bypass')
     }
     // Even a refused write says something: a 422 stale_object means the cached record is behind.
-    invalidate(request.path)
+    await dropShared(invalidate(request.path), { kind: 'write', path: request.path })
     return withStatus(response, 'fwd=bypass')
   }
 
@@ -246,21 +352,28 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
         if (WRITES.has(request.method)) return write(next, request)
         return withStatus(await next(request), 'fwd=bypass')
       }
-      const now = clock()
+      let now = clock()
       const params = parseQuery(request.query)
       if (request.body !== undefined || policy.freshness(request.path, params, now).ttlMs === 0) {
         return withStatus(await next(request), 'fwd=bypass')
       }
       const key = cacheKey(identity(), 'GET', routeText(request.path, params))
       const wants = requestDirectives(request.headers)
-      const entry = lookup(key, now)
+      let entry = lookup(key, now)
+      let adopted = false
+      // A local miss (or a local entry past its freshness) asks the shared tier before Hubstaff.
+      if (tier !== undefined && !wants.noCache && (entry === undefined || now >= entry.freshUntil) && !flights.has(key)) {
+        adopted = await peekShared(tier, key)
+        now = clock()
+        entry = lookup(key, now)
+      }
       let forward: Forward = entry === undefined ? 'miss' : 'stale'
       if (entry !== undefined) {
         const young = wants.maxAge === undefined || now - entry.storedAt <= wants.maxAge * 1000
         if (wants.noCache || !young) forward = 'request'
         else if (now < entry.freshUntil) {
           counts.hits++
-          return fromCache(entry, now, `hit; ttl=${seconds(entry.freshUntil - now)}`)
+          return fromCache(entry, now, `hit; ttl=${seconds(entry.freshUntil - now)}${adopted ? '; detail=shared' : ''}`)
         } else if (now < entry.freshUntil + swrMs) {
           counts.hits++
           // RFC 5861 §3: serve the stale answer now, refresh in the background.
@@ -278,10 +391,21 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     }
   }
 
+  // What a write or purge on another instance dropped from the shared tier, this one drops locally.
+  tier?.subscribe((event) => {
+    if (event.kind === 'write') invalidate(event.path)
+    else dropWhere((route) => event.prefix === undefined || route.startsWith(event.prefix))
+  })
+
   return Object.assign(stage, {
     purge(prefix?: string): number {
       const checked = checkPurgePrefix(prefix)
-      return dropWhere((route) => checked === undefined || route.startsWith(checked))
+      const test = (route: string) => checked === undefined || route.startsWith(checked)
+      void dropShared(test, { kind: 'purge', prefix: checked })
+      return dropWhere(test)
+    },
+    async sharedSettled(): Promise<void> {
+      await sharedWork
     },
     stats(): CacheStats {
       const now = clock()

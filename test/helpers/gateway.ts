@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config/load.js'
 import type { Config, SettingKey } from '../../src/config/settings.js'
 import { createLogger } from '../../src/logger.js'
 import { startServer, type RunningServer } from '../../plugins/server.js'
+import { startFakeHubstaff, type FakeHubstaff, type FakeHubstaffOptions } from './fake-hubstaff.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const BIN = fileURLToPath(new URL('../../bin/hubstaff-gateway.js', import.meta.url))
@@ -44,6 +45,38 @@ export async function startTestGateway(settings: Settings, options: { now?: () =
     logs,
     logRecords: () => logs.map((l) => JSON.parse(l) as Record<string, unknown>),
   })
+}
+
+/** What startLiveGateway needs of a tap test: somewhere to register teardowns, and a fresh dir. */
+export interface LiveGatewayTest {
+  teardown(fn: () => unknown): void
+  testdir(): string
+}
+
+/**
+ * Starts a fake Hubstaff and a test gateway in live mode against it, with a fresh refresh token
+ * and state dir (`settings` override those), and closes both at the end of `t`.
+ */
+export async function startLiveGateway(
+  t: LiveGatewayTest,
+  settings: Settings = {},
+  fakeOptions: FakeHubstaffOptions = {},
+  options: { now?: () => number } = {},
+): Promise<{ fake: FakeHubstaff; gw: TestGateway }> {
+  const fake = await startFakeHubstaff(fakeOptions)
+  t.teardown(() => fake.close())
+  const gw = await startTestGateway(
+    {
+      upstream: fake.origin,
+      authUrl: fake.origin,
+      refreshToken: settings.refreshToken ?? fake.issueRefreshToken(),
+      stateDir: settings.stateDir ?? t.testdir(),
+      ...settings,
+    },
+    options,
+  )
+  t.teardown(() => gw.close())
+  return { fake, gw }
 }
 
 export interface GatewayProcess {
