@@ -3,21 +3,16 @@ import type { Logger } from 'pino'
 import type { Gateway } from '../src/gateway.js'
 import { registerAdmin } from './admin.js'
 import { registerProblems, sendProblem } from './problems.js'
-import { GatewayError } from '../src/errors.js'
+import { GatewayError, shuttingDown } from '../src/errors.js'
 import { registerProxy } from './proxy.js'
+import { requestLine } from './request-line.js'
 
 /** One line per request, after the answer: what a person reading the log needs, and no more. */
 class RequestLineLogger extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = {
-      method: request.method,
-      path: (request.raw.url ?? '').split('?')[0],
-      status: reply.statusCode,
-      source: reply.getHeader('x-gateway-source') ?? 'admin',
-      durationMs: Math.round(reply.elapsedTime * 10) / 10,
-    }
+    const line = requestLine(request, reply, reply.statusCode)
     if (error) reply.log.warn({ ...line, err: error }, 'request')
     else reply.log.info(line, 'request')
   }
@@ -50,7 +45,7 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
     done()
   })
   app.addHook('onRequest', (_request, _reply, done) => {
-    done(draining ? new GatewayError('HSG_SHUTTING_DOWN', 'The gateway is shutting down; retry shortly.', { headers: { 'retry-after': '1' } }) : undefined)
+    done(draining ? shuttingDown() : undefined)
   })
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('connection', 'close')

@@ -4,6 +4,7 @@ import type { Gateway } from '../src/gateway.js'
 import { headersForUpstream } from '../src/http/headers.js'
 import type { GatewayRequest } from '../src/pipeline/types.js'
 import { RequestAborted } from '../src/upstream/client.js'
+import { requestLine } from './request-line.js'
 
 /**
  * Rejects paths that could leave /v2 once a server normalises them (`/v2/../x`, `%2e%2e`,
@@ -68,8 +69,12 @@ export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
         reply.header('x-gateway-source', answer.source)
         return await reply.send(answer.body)
       } catch (err) {
-        // Nobody is left to answer; the log line still records the request.
-        if (err instanceof RequestAborted) return reply.code(499).send()
+        if (err instanceof RequestAborted) {
+          // No answer will be sent, so Fastify never logs this request: say it here, with the
+          // 499 ("client closed request") that nginx uses.
+          request.log.info(requestLine(request, reply, 499), 'request')
+          return reply.hijack()
+        }
         throw err
       }
     })

@@ -1,3 +1,4 @@
+import { sha256Hex } from './digest.js'
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { AppConfig, Priority } from './config/settings.js'
 import { GatewayError } from './errors.js'
@@ -13,7 +14,7 @@ export interface AppIdentity {
 export const ANONYMOUS: AppIdentity = Object.freeze({ name: 'default', priority: 'interactive', quota: undefined })
 
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex')
+  return sha256Hex(key)
 }
 
 /**

@@ -114,6 +114,11 @@ export function isGatewayError(err: unknown): err is GatewayError {
   return err instanceof GatewayError
 }
 
+/** What every request gets once the gateway has begun closing (the HTTP layer, the core, the queue). */
+export function shuttingDown(): GatewayError {
+  return new GatewayError('HSG_SHUTTING_DOWN', 'The gateway is shutting down; retry shortly.', { headers: { 'retry-after': '1' } })
+}
+
 /** Configuration errors are reported as one line and exit code 2, never a stack. */
 export class ConfigError extends GatewayError {
   constructor(detail: string) {

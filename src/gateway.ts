@@ -6,7 +6,7 @@ import { cacheStage, type CacheStage } from './cache/stage.js'
 import { CACHE_OFF, type CacheStats } from './cache/stats.js'
 import type { BudgetStore } from './budget/store.js'
 import type { Config, Mode } from './config/settings.js'
-import { GatewayError } from './errors.js'
+import { GatewayError, shuttingDown } from './errors.js'
 import { MockMode } from './mock/mock-mode.js'
 import { ModeSwitch } from './mode.js'
 import { authStage } from './pipeline/auth.js'
@@ -173,7 +173,7 @@ export class Gateway {
 
   /** Runs a /v2 request through the pipeline of the mode current when it arrives. */
   async handle(request: GatewayRequest): Promise<GatewayResponse> {
-    if (this.#closing) throw new GatewayError('HSG_SHUTTING_DOWN', 'The gateway is shutting down; retry shortly.', { headers: { 'retry-after': '1' } })
+    if (this.#closing) throw shuttingDown()
     const pipeline = this.#pipelines[this.mode.current]
     this.#inflight++
     try {
@@ -198,7 +198,6 @@ export class Gateway {
   }
 
   async status(): Promise<Record<string, unknown>> {
-    const token = this.tokens.status()
     return {
       mode: this.mode.current,
       budget: await this.budget.status(),
@@ -208,14 +207,7 @@ export class Gateway {
       inflight: this.#inflight,
       upstream: this.config.upstream,
       mock: this.mock.status(),
-      token: {
-        state: token.state,
-        expiresAt: token.expiresAt,
-        refreshedAt: token.refreshedAt,
-        refreshes: token.refreshes,
-        failures: token.failures,
-        reason: token.reason,
-      },
+      token: this.tokens.status(),
     }
   }
 

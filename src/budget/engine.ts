@@ -1,7 +1,7 @@
 import type { Logger } from 'pino'
 import type { AppIdentity } from '../apps.js'
 import type { Priority } from '../config/settings.js'
-import { GatewayError } from '../errors.js'
+import { GatewayError, shuttingDown } from '../errors.js'
 import { RequestAborted } from '../upstream/client.js'
 import type { BudgetSnapshot, BudgetStore, TakeResult } from './store.js'
 
@@ -163,7 +163,7 @@ export class BudgetEngine {
   close(): void {
     this.#closed = true
     clearTimeout(this.#timer)
-    for (const waiter of this.#queue.splice(0)) waiter.reject(new GatewayError('HSG_SHUTTING_DOWN', 'The gateway is shutting down.'))
+    for (const waiter of this.#queue.splice(0)) waiter.reject(shuttingDown())
   }
 
   async #take(request: AcquireRequest): Promise<TakeResult> {
@@ -232,7 +232,7 @@ export class BudgetEngine {
         return
       }
       if (this.#closed) {
-        reject(new GatewayError('HSG_SHUTTING_DOWN', 'The gateway is shutting down.'))
+        reject(shuttingDown())
         return
       }
       request.signal?.addEventListener('abort', waiter.onAbort, { once: true })

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { sha256Hex } from '../digest.js'
 import { mkdir, open, readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import lockfile from 'proper-lockfile'
@@ -31,7 +31,7 @@ export interface TokenStore {
 }
 
 export function seedHash(seed: string): string {
-  return createHash('sha256').update(seed).digest('hex')
+  return sha256Hex(seed)
 }
 
 export interface FileTokenStoreOptions {
