@@ -11,7 +11,7 @@ import { MockMode } from './mock/mock-mode.js'
 import { ModeSwitch } from './mode.js'
 import { authStage } from './pipeline/auth.js'
 import { budgetStage } from './pipeline/budget.js'
-import { buildPipelines } from './pipeline/index.js'
+import { buildPipelines, UPSTREAM_MODES } from './pipeline/index.js'
 import type { GatewayRequest, GatewayResponse, Handler } from './pipeline/types.js'
 import { upstreamTerminal } from './pipeline/upstream.js'
 import { exchangeRefreshToken } from './token/exchange.js'
@@ -45,8 +45,6 @@ export interface Health {
   readonly httpStatus: 200 | 503
   readonly body: { status: 'ok' | 'error'; mode: Mode; code?: string; reason?: string; token?: TokenStatus['state'] }
 }
-
-const UPSTREAM_MODES: ReadonlySet<Mode> = new Set(['live', 'record'])
 
 /**
  * The gateway without its HTTP skin: configuration in, `handle()` for /v2 requests, health and
@@ -104,7 +102,7 @@ export class Gateway {
         budget: budgetStage(budget, { maxWaitMs: options.config.budgetMaxWait * 1000, now: this.#now }),
       },
       terminals: { live: upstreamTerminal(api), mock: mock.terminal },
-      upstreamOnly: new Set(['auth', 'budget']),
+      runsIn: { auth: UPSTREAM_MODES, budget: UPSTREAM_MODES },
     })
     const initial = options.config.mode ?? (tokens.hasToken ? 'live' : 'mock')
     this.mode = new ModeSwitch(initial, (mode) => this.#unavailable(mode))

@@ -1,6 +1,6 @@
 import { ANONYMOUS } from '../src/apps.js'
 import t from 'tap'
-import { buildPipelines, STAGE_ORDER, stagesFor } from '../src/pipeline/index.js'
+import { buildPipelines, STAGE_ORDER, stagesFor, UPSTREAM_MODES } from '../src/pipeline/index.js'
 import type { GatewayRequest, Handler, Stage } from '../src/pipeline/types.js'
 
 const request: GatewayRequest = { id: '1', method: 'GET', path: '/v2/users/me', query: '', headers: {}, body: undefined, signal: new AbortController().signal, app: ANONYMOUS }
@@ -22,17 +22,18 @@ void t.test('the order is cache, split, auth, budget, then the terminal', async 
   const pipelines = buildPipelines({
     stages,
     terminals: { live: terminal('live', trail), mock: terminal('mock', trail) },
-    upstreamOnly: new Set(['auth', 'budget']),
+    runsIn: { auth: UPSTREAM_MODES, budget: UPSTREAM_MODES },
   })
   await pipelines.live(request)
   t.same(trail, ['cache', 'split', 'auth', 'budget', 'live'])
   trail.length = 0
   await pipelines.mock(request)
   t.same(trail, ['cache', 'split', 'mock'], 'the mock needs no token and spends no budget')
+  t.same(stagesFor('mock', { stages, runsIn: { budget: new Set(['live', 'mock']) } }), ['cache', 'split', 'auth', 'budget'], 'a stage can run in front of the mock too')
 })
 
 void t.test('missing stages drop out; modes without a terminal say so', async (t) => {
-  t.same(stagesFor('live', { stages: { auth: (n) => n }, upstreamOnly: new Set() }), ['auth'])
-  const pipelines = buildPipelines({ stages: {}, terminals: {}, upstreamOnly: new Set() })
+  t.same(stagesFor('live', { stages: { auth: (n) => n }, runsIn: {} }), ['auth'])
+  const pipelines = buildPipelines({ stages: {}, terminals: {}, runsIn: {} })
   await t.rejects(pipelines.replay(request), { code: 'HSG_MODE_UNAVAILABLE' })
 })

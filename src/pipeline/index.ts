@@ -20,15 +20,19 @@ export interface PipelineParts {
   readonly stages: Partial<Record<StageName, Stage>>
   /** The terminal per mode; a mode without one answers HSG_MODE_UNAVAILABLE. */
   readonly terminals: Partial<Record<Mode, Handler>>
-  /** Stages that only make sense in front of Hubstaff itself (skipped for replay and mock). */
-  readonly upstreamOnly: ReadonlySet<StageName>
+  /**
+   * The modes a stage runs in; a stage not named here runs in every mode. Auth only makes sense in
+   * front of Hubstaff itself; the budget also runs in front of the mock when it simulates limits.
+   */
+  readonly runsIn: Partial<Record<StageName, ReadonlySet<Mode>>>
 }
 
-const TALKS_TO_UPSTREAM: ReadonlySet<Mode> = new Set(['live', 'record'])
+/** The modes that talk to Hubstaff. */
+export const UPSTREAM_MODES: ReadonlySet<Mode> = new Set(['live', 'record'])
 
 /** The stage names a mode runs, in order. */
-export function stagesFor(mode: Mode, parts: Pick<PipelineParts, 'stages' | 'upstreamOnly'>): StageName[] {
-  return STAGE_ORDER.filter((name) => parts.stages[name] !== undefined && (TALKS_TO_UPSTREAM.has(mode) || !parts.upstreamOnly.has(name)))
+export function stagesFor(mode: Mode, parts: Pick<PipelineParts, 'stages' | 'runsIn'>): StageName[] {
+  return STAGE_ORDER.filter((name) => parts.stages[name] !== undefined && (parts.runsIn[name]?.has(mode) ?? true))
 }
 
 export function buildPipelines(parts: PipelineParts): Record<Mode, Handler> {
