@@ -34,6 +34,20 @@ export interface GatewayResponse {
   readonly source: AnswerSource
   /** Upstream API requests this answer cost (retries and split pieces included). */
   readonly upstreamCalls: number
+  /** Set by the split stage when a blank reply or an over-long range was answered in pieces. */
+  readonly split?: SplitSummary
+  /** Time this request waited in the budget queue, when it waited. */
+  readonly queueWaitMs?: number
+}
+
+/** What a split cost, for the journal, the metrics and the log line. */
+export interface SplitSummary {
+  /** Date-range pieces fetched (after every bisection). */
+  readonly pieces: number
+  /** How many times the deepest piece was halved (0: cut up front, never bisected). */
+  readonly depth: number
+  /** Upstream calls spent on the plan, pages of pieces and retries included. */
+  readonly upstreamCalls: number
 }
 
 export type Handler = (request: GatewayRequest) => Promise<GatewayResponse>
