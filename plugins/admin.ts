@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { GatewayError } from '../src/errors.js'
 import type { Gateway } from '../src/gateway.js'
 import { sendProblem } from './problems.js'
+import { AdminKey } from '../src/admin-key.js'
+import { registerDashboard } from './dashboard.js'
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
 
@@ -10,15 +12,41 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /**
- * `/_gateway/*`: the operator's surface. It answers loopback clients only; health is the exception,
- * because container and orchestrator probes come from outside and it reveals nothing.
+ * The Host a loopback client asked for must be a loopback name too: a web page whose domain was
+ * re-pointed at 127.0.0.1 (DNS rebinding) otherwise reaches the admin surface through the browser.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return true
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '')
+  return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name)
+}
+
+function queryNumber(value: unknown, fallback: number, max: number): number {
+  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : fallback
+  return Math.max(1, Math.min(max, n))
+}
+
+/**
+ * `/_gateway/*`: the operator's surface. Without an admin key it answers loopback clients only;
+ * with one, it answers whoever sends the key, and nobody else (loopback included). Health is the
+ * exception, because container and orchestrator probes come from outside and it reveals nothing.
  */
 export function registerAdmin(app: FastifyInstance, gateway: Gateway): void {
+  const adminKey = new AdminKey(gateway.config)
   app.register((scope, _opts, done) => {
     scope.addHook('onRequest', async (request, reply) => {
       if (request.routeOptions.url === '/_gateway/health') return
+      if (adminKey.configured) {
+        if (adminKey.accepts(request.headers)) return
+        const detail = 'This gateway has an admin key: send it in X-Gateway-Admin-Key, as "Authorization: Bearer <key>", or as the password of Basic authentication.'
+        // The Basic challenge makes a browser ask for the key when the dashboard is opened.
+        return sendProblem(reply, new GatewayError('HSG_ADMIN_KEY_INVALID', detail, { headers: { 'www-authenticate': 'Basic realm="hubstaff-gateway admin", charset="UTF-8"' } }))
+      }
       if (!isLoopback(request.socket.remoteAddress)) {
-        return sendProblem(reply, new GatewayError('HSG_ADMIN_FORBIDDEN', 'The admin surface answers loopback clients only.'))
+        return sendProblem(reply, new GatewayError('HSG_ADMIN_FORBIDDEN', 'The admin surface answers loopback clients only (configure --admin-key-sha256 to reach it from elsewhere).'))
+      }
+      if (!isLoopbackHost(request.headers.host)) {
+        return sendProblem(reply, new GatewayError('HSG_ADMIN_FORBIDDEN', 'The admin surface answers requests for a loopback host name only (localhost, 127.0.0.1, [::1]).'))
       }
     })
 
@@ -43,6 +71,24 @@ export function registerAdmin(app: FastifyInstance, gateway: Gateway): void {
       request.log.info({ prefix, purged }, 'cache purged')
       return reply.send({ purged, ...(prefix === undefined ? {} : { prefix }) })
     })
+
+    // The request journal, newest first.
+    scope.get<{ Querystring: { limit?: unknown } }>('/_gateway/requests', (request) => {
+      const journal = gateway.journal
+      return { capacity: journal.capacity, recorded: journal.recorded, requests: journal.recent(queryNumber(request.query.limit, 100, journal.capacity)) }
+    })
+
+    // Budget use per minute (per app in team mode), the window's length by default.
+    scope.get<{ Querystring: { minutes?: unknown } }>('/_gateway/budget/history', (request) => {
+      const window = gateway.config.budgetWindow
+      return gateway.budgetHistory(queryNumber(request.query.minutes, Math.ceil(window / 60), gateway.history.keepMinutes))
+    })
+
+    scope.get('/_gateway/metrics', async (_request, reply) => {
+      return reply.type(gateway.metrics.contentType).send(await gateway.metrics.text())
+    })
+
+    registerDashboard(scope)
     done()
   })
 }

@@ -6,15 +6,25 @@ import { registerProblems, sendProblem } from './problems.js'
 import { GatewayError, shuttingDown } from '../src/errors.js'
 import { registerProxy } from './proxy.js'
 import { requestLine } from './request-line.js'
+import { lazyChildLoggerFactory, logsAt } from './request-logger.js'
+import { observeRequest, registerObservation } from './observe.js'
 
 /** One line per request, after the answer: what a person reading the log needs, and no more. */
 class RequestLineLogger extends LogController {
+  readonly #gateway: Gateway
+
+  constructor(gateway: Gateway) {
+    super()
+    this.#gateway = gateway
+  }
+
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = requestLine(request, reply, reply.statusCode)
-    if (error) reply.log.warn({ ...line, err: error }, 'request')
-    else reply.log.info(line, 'request')
+    // The journal and the metrics hear of each request where the log line is written.
+    observeRequest(this.#gateway, request, reply, reply.statusCode)
+    if (error) reply.log.warn({ ...requestLine(request, reply, reply.statusCode), err: error }, 'request')
+    else if (logsAt(reply.log, 'info')) reply.log.info(requestLine(request, reply, reply.statusCode), 'request')
   }
 }
 
@@ -24,7 +34,8 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = logger
   const app = Fastify({
     loggerInstance,
-    logController: new RequestLineLogger(),
+    logController: new RequestLineLogger(gateway),
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: gateway.config.bodyLimit,
     // Requests arriving while draining get the gateway's own problem (see the onRequest hook).
     return503OnClosing: false,
@@ -34,6 +45,7 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
     },
   })
   registerProblems(app)
+  registerObservation(app)
   registerProxy(app, gateway)
   registerAdmin(app, gateway)
 

@@ -1,10 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { GatewayError } from '../src/errors.js'
 import type { Gateway } from '../src/gateway.js'
 import { headersForUpstream } from '../src/http/headers.js'
 import type { GatewayRequest } from '../src/pipeline/types.js'
 import { RequestAborted } from '../src/upstream/client.js'
 import { requestLine } from './request-line.js'
+import { observeRequest } from './observe.js'
 
 /**
  * Rejects paths that could leave /v2 once a server normalises them (`/v2/../x`, `%2e%2e`,
@@ -23,7 +24,28 @@ export function checkPath(path: string): void {
   }
 }
 
-function toGatewayRequest(request: FastifyRequest, signal: AbortSignal, gateway: Gateway): GatewayRequest {
+/**
+ * The request's abort signal, made when first asked for: a cache hit never asks, and an
+ * AbortController plus a close listener per request is a good part of what a hit costs.
+ */
+function lazySignal(request: FastifyRequest, reply: FastifyReply): () => AbortSignal {
+  let controller: AbortController | undefined
+  return () => {
+    if (controller === undefined) {
+      const abort = new AbortController()
+      controller = abort
+      const onClose = () => {
+        if (!reply.raw.writableFinished) abort.abort()
+      }
+      // The app may have gone before anything asked.
+      if (reply.raw.destroyed || request.raw.socket.destroyed) onClose()
+      else reply.raw.on('close', onClose)
+    }
+    return controller.signal
+  }
+}
+
+function toGatewayRequest(request: FastifyRequest, signal: () => AbortSignal, gateway: Gateway): GatewayRequest {
   const raw = request.raw.url ?? '/'
   const q = raw.indexOf('?')
   const path = q === -1 ? raw : raw.slice(0, q)
@@ -34,7 +56,9 @@ function toGatewayRequest(request: FastifyRequest, signal: AbortSignal, gateway:
     query: q === -1 ? '' : raw.slice(q + 1),
     headers: headersForUpstream(request.headers),
     body: Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined,
-    signal,
+    get signal() {
+      return signal()
+    },
     // Team mode: the app key decides who is charged; a missing or unknown key never goes upstream.
     app: gateway.apps.identify(request.headers['x-gateway-key']),
   }
@@ -58,12 +82,11 @@ export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, next) => next(null, body))
 
     scope.all('/v2/*', async (request, reply) => {
-      const abort = new AbortController()
-      reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) abort.abort()
-      })
       try {
-        const answer = await gateway.handle(toGatewayRequest(request, abort.signal, gateway))
+        const gatewayRequest = toGatewayRequest(request, lazySignal(request, reply), gateway)
+        request.gatewayApp = gatewayRequest.app.name
+        const answer = await gateway.handle(gatewayRequest)
+        request.gatewayAnswer = answer
         reply.code(answer.status)
         for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) reply.header(name, value)
         reply.header('x-gateway-source', answer.source)
@@ -73,6 +96,7 @@ export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
           // No answer will be sent, so Fastify never logs this request: say it here, with the
           // 499 ("client closed request") that nginx uses.
           request.log.info(requestLine(request, reply, 499), 'request')
+          observeRequest(gateway, request, reply, 499)
           return reply.hijack()
         }
         throw err

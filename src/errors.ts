@@ -39,11 +39,20 @@ export const ERRORS = {
   HSG_CACHE_NOT_CACHED: { status: 504, title: 'Not in the cache' },
   HSG_CACHE_BAD_PREFIX: { status: 400, title: 'Purge prefix not under /v2/' },
 
+  // ---- blank replies: split and merge ----
+  HSG_SPLIT_EXHAUSTED: { status: 504, title: 'Blank reply even to the smallest piece' },
+
   // ---- mock mode ----
   HSG_MOCK_NO_ROUTE: { status: 404, title: 'No such operation in the mock spec' },
   HSG_MOCK_BAD_PREFER: { status: 400, title: 'Mock preference cannot be met' },
   HSG_MOCK_REQUEST_INVALID: { status: 422, title: 'Request not valid for the mock spec' },
   HSG_MOCK_FAILED: { status: 500, title: 'Mock could not make an answer' },
+
+  // ---- record and replay ----
+  HSG_REPLAY_MISS: { status: 404, title: 'No recording for this request' },
+  HSG_REPLAY_CORRUPT: { status: 500, title: 'Recording unreadable' },
+  HSG_RECORD_REFUSED: { status: 500, title: 'Recording refused: it held a secret' },
+  HSG_RECORD_FAILED: { status: 500, title: 'Recording not written' },
 
   // ---- modes ----
   HSG_MODE_UNAVAILABLE: { status: 501, title: 'Mode not available' },
@@ -51,6 +60,7 @@ export const ERRORS = {
 
   // ---- admin surface ----
   HSG_ADMIN_FORBIDDEN: { status: 403, title: 'Admin surface is loopback-only' },
+  HSG_ADMIN_KEY_INVALID: { status: 401, title: 'Missing or wrong admin key' },
 
   // ---- the gateway itself ----
   HSG_SHUTTING_DOWN: { status: 503, title: 'Gateway shutting down' },

@@ -9,12 +9,18 @@ import type { Config, Mode } from './config/settings.js'
 import { GatewayError, shuttingDown } from './errors.js'
 import { MockMode } from './mock/mock-mode.js'
 import { ModeSwitch } from './mode.js'
+import { planReserver } from './split/budget.js'
+import { splitStage, type SplitStage } from './split/stage.js'
+import { Recordings } from './recordings/recordings.js'
 import { authStage } from './pipeline/auth.js'
 import { budgetStage } from './pipeline/budget.js'
 import { buildPipelines, UPSTREAM_MODES } from './pipeline/index.js'
 import type { GatewayRequest, GatewayResponse, Handler } from './pipeline/types.js'
 import { upstreamTerminal } from './pipeline/upstream.js'
 import { exchangeRefreshToken } from './token/exchange.js'
+import { BudgetHistory, type BudgetHistorySeries } from './budget/history.js'
+import { Journal } from './journal.js'
+import { Metrics, type BudgetFigures } from './metrics.js'
 import { TokenManager, type TokenStatus } from './token/manager.js'
 import type { TokenStore } from './token/store.js'
 import { openStores, type Stores } from './stores.js'
@@ -39,6 +45,7 @@ interface Parts {
   readonly apps: AppRegistry
   readonly mock: MockMode
   readonly stores: Stores
+  readonly history: BudgetHistory
 }
 
 export interface Health {
@@ -56,11 +63,18 @@ export class Gateway {
   readonly tokens: TokenManager
   readonly budget: BudgetEngine
   readonly apps: AppRegistry
+  /** The operator's view: the last requests, budget use per minute, Prometheus metrics. */
+  readonly journal: Journal
+  readonly history: BudgetHistory
+  readonly metrics: Metrics
   readonly #api: UpstreamClient
   readonly #auth: UpstreamClient
   readonly #pipelines: Record<Mode, Handler>
   readonly #cache: CacheStage | undefined
+  readonly #split: SplitStage | undefined
   readonly mock: MockMode
+  /** The recordings folder: written in record mode, read in replay mode. */
+  readonly recordings: Recordings
   readonly #stores: Stores
   readonly #startedAt: number
   readonly #now: () => number
@@ -68,7 +82,7 @@ export class Gateway {
   #closing = false
 
   private constructor(options: GatewayOptions, parts: Parts) {
-    const { tokens, api, auth, budget, apps, mock, stores } = parts
+    const { tokens, api, auth, budget, apps, mock, stores, history } = parts
     this.#stores = stores
     this.config = options.config
     this.#now = options.now ?? Date.now
@@ -80,6 +94,14 @@ export class Gateway {
     this.#auth = auth
     this.mock = mock
     const { config } = options
+    this.journal = new Journal(config.journalSize)
+    this.history = history
+    this.metrics = new Metrics({
+      budget: async () => (await budget.status()) as unknown as BudgetFigures,
+      queued: () => budget.queued,
+      cache: () => this.cacheStats(),
+      token: () => tokens.status(),
+    })
     this.#cache = config.cache
       ? cacheStage({
           maxEntries: config.cacheMaxEntries,
@@ -95,14 +117,41 @@ export class Gateway {
           ...(stores.cache === undefined ? {} : { shared: stores.cache, sharedWaitMs: config.upstreamTimeout * 1000 }),
         })
       : undefined
+    const authGate = authStage(tokens)
+    const budgetGate = budgetStage(budget, { maxWaitMs: options.config.budgetMaxWait * 1000, now: this.#now })
+    const reservePlan = planReserver(budget, config.budgetMaxWait * 1000)
+    this.#split = config.split
+      ? splitStage({
+          concurrency: config.splitConcurrency,
+          upFront: config.splitUpFront,
+          keepBytes: config.splitKeepBytes,
+          policy: config.cachePolicy,
+          identity: () => `${this.mode.current}:${config.upstream}`,
+          // A plan reserves its budget where the budget stage runs (in front of Hubstaff).
+          reserve: () => (UPSTREAM_MODES.has(this.mode.current) ? reservePlan : undefined),
+          now: this.#now,
+          logger: options.logger.child({ component: 'split' }),
+        })
+      : undefined
+    const live = this.metrics.timed(upstreamTerminal(api))
+    this.recordings = new Recordings({
+      dir: config.recordings,
+      redactPaths: config.recordRedact,
+      secrets: () => tokens.knownSecrets(),
+      origin: config.upstream,
+      logger: options.logger.child({ component: 'recordings' }),
+      now: this.#now,
+    })
     this.#pipelines = buildPipelines({
-      stages: {
-        cache: this.#cache,
-        auth: authStage(tokens),
-        budget: budgetStage(budget, { maxWaitMs: options.config.budgetMaxWait * 1000, now: this.#now }),
+      stages: { cache: this.#cache, split: this.#split, auth: authGate, budget: budgetGate },
+      terminals: {
+        live,
+        mock: mock.terminal,
+        ...this.recordings.terminals(live, { fallback: config.fallback, mock: mock.terminal, upstreamStages: [authGate, budgetGate] }),
       },
-      terminals: { live: upstreamTerminal(api), mock: mock.terminal },
-      runsIn: { auth: UPSTREAM_MODES, budget: UPSTREAM_MODES },
+      // --mock-budget: the mock spends the same budget, so apps meet the 429 offline.
+      // Not in front of the mock: its own simulated blank replies must reach apps.
+      runsIn: { split: new Set(['live', 'record', 'replay']), auth: UPSTREAM_MODES, budget: config.mockBudget ? new Set([...UPSTREAM_MODES, 'mock']) : UPSTREAM_MODES },
     })
     const initial = options.config.mode ?? (tokens.hasToken ? 'live' : 'mock')
     this.mode = new ModeSwitch(initial, (mode) => this.#unavailable(mode))
@@ -110,7 +159,7 @@ export class Gateway {
 
   static async create(options: GatewayOptions): Promise<Gateway> {
     const { config, logger } = options
-    const mock = new MockMode({ spec: config.spec, stateDir: config.stateDir, logger: logger.child({ component: 'mock' }) })
+    const mock = new MockMode({ spec: config.spec, stateDir: config.stateDir, logger: logger.child({ component: 'mock' }), blankAfter: config.mockBlankAfter })
     const api = new UpstreamClient({
       origin: config.upstream,
       timeoutMs: config.upstreamTimeout * 1000,
@@ -126,7 +175,9 @@ export class Gateway {
     const now = options.now ?? Date.now
     const windowMs = config.budgetWindow * 1000
     const stores = await openStores(config, logger, now, { token: options.tokenStore, budget: options.budgetStore })
+    const history = new BudgetHistory()
     const budget = new BudgetEngine({
+      onGrant: (app, cost, at) => history.record(app, cost, at),
       store: stores.budget,
       limit: config.budget,
       windowMs,
@@ -135,7 +186,9 @@ export class Gateway {
       now,
       logger: logger.child({ component: 'budget' }),
     })
-    const exchange = (refreshToken: string) => exchangeRefreshToken(auth, refreshToken, now)
+    // A token stored by `login` belongs to the user's OAuth app: its refresh sends the app's credentials.
+    const app = config.clientId !== undefined && config.clientSecret !== undefined ? { id: config.clientId, secret: config.clientSecret } : undefined
+    const exchange = (refreshToken: string) => exchangeRefreshToken(auth, refreshToken, now, app)
     const tokens = new TokenManager({
       store: stores.token,
       exchange: config.budgetChargeTokenExchanges
@@ -150,7 +203,7 @@ export class Gateway {
       now,
     })
     await tokens.init()
-    const gateway = new Gateway(options, { tokens, api, auth, budget, apps: new AppRegistry(config.apps), mock, stores })
+    const gateway = new Gateway(options, { tokens, api, auth, budget, apps: new AppRegistry(config.apps), mock, stores, history })
     const why = gateway.#unavailable(gateway.mode.current)
     if (why !== undefined && config.mode !== undefined) {
       await gateway.close()
@@ -205,6 +258,7 @@ export class Gateway {
       inflight: this.#inflight,
       upstream: this.config.upstream,
       mock: this.mock.status(),
+      recordings: await this.recordings.status(),
       token: this.tokens.status(),
     }
   }
@@ -218,6 +272,12 @@ export class Gateway {
     const purged = this.#cache?.purge(checked) ?? 0
     await this.#cache?.sharedSettled()
     return purged
+  }
+
+  /** Budget use per minute over the last `minutes`, with the limit it is spent against. */
+  budgetHistory(minutes: number): { now: number; limit: number; window: number } & BudgetHistorySeries {
+    const now = this.#now()
+    return { now, limit: this.config.budget, window: this.config.budgetWindow, ...this.history.series(now, minutes) }
   }
 
   cacheStats(): CacheStats {
@@ -235,6 +295,7 @@ export class Gateway {
     if ((await Promise.race([closing.then(() => 'closed' as const), timer])) === 'timeout') {
       await Promise.all([this.#api.destroy(), this.#auth.destroy()])
     }
+    await this.recordings.flush()
     await this.#stores.close()
   }
 
@@ -242,7 +303,9 @@ export class Gateway {
     if (UPSTREAM_MODES.has(mode) && !this.tokens.hasToken) {
       return `the ${mode} mode needs a Hubstaff personal access token: set HUBSTAFF_REFRESH_TOKEN or --refresh-token`
     }
-    if (mode !== 'live' && mode !== 'mock') return `the ${mode} mode is not available in this version of the gateway`
+    if (mode === 'replay' && this.config.fallback === 'record-missing' && !this.tokens.hasToken) {
+      return 'replay with --fallback record-missing records what has no recording from Hubstaff: it needs a personal access token (HUBSTAFF_REFRESH_TOKEN or --refresh-token)'
+    }
     return undefined
   }
 }

@@ -44,6 +44,19 @@ const BAD: Record<SettingKey, readonly string[]> = {
   cacheStaleWhileRevalidate: ['-1', '86401', '1m'],
   cacheStaleIfError: ['-1', '604801', 'forever'],
   cachePolicy: ['not json', '[]', '{"/v1/users":60}', '{"/v2/users/me":-1}', '{"/v2/tasks/*":{"settledTtl":60}}', '{"/v2/**/tasks":60}'],
+  adminKeySha256: ['abc', 'A'.repeat(64), 'g'.repeat(64), ''],
+  adminKey: ['short', 'has a space in it somewhere', ''],
+  journalSize: ['0', '100001', 'many'],
+  fallback: ['replay', 'MOCK', ''],
+  recordRedact: ['', 'user..email', '[1]', '[oops', 'a b'],
+  mockBudget: ['maybe', '2'],
+  mockBlankAfter: ['59', '1w', 'soon', '-7d', '4y'],
+  split: ['maybe', 'split'],
+  splitConcurrency: ['0', '17', 'two', '1.5'],
+  splitUpFront: ['sometimes', '2'],
+  splitKeepBytes: ['-1', '64mb', '17179869185'],
+  clientId: ['has a space', ''],
+  clientSecret: ['has a space', 'tab\there', ''],
 }
 
 function configError(t: Test, fn: () => unknown, what: string): ConfigError | undefined {

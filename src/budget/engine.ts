@@ -16,6 +16,8 @@ export interface BudgetEngineOptions {
   readonly defaultPauseMs: number
   readonly now?: () => number
   readonly logger: Logger
+  /** Told of every slot this engine grants (the budget history of the dashboard). */
+  readonly onGrant?: (app: string, cost: number, at: number) => void
 }
 
 export interface AcquireRequest {
@@ -52,6 +54,7 @@ export class BudgetEngine {
   readonly #defaultPauseMs: number
   readonly #now: () => number
   readonly #log: Logger
+  readonly #onGrant: ((app: string, cost: number, at: number) => void) | undefined
   readonly #queue: Waiter[] = []
   #seq = 0
   #timer: NodeJS.Timeout | undefined
@@ -70,16 +73,25 @@ export class BudgetEngine {
     this.#defaultPauseMs = options.defaultPauseMs
     this.#now = options.now ?? Date.now
     this.#log = options.logger
+    this.#onGrant = options.onGrant
   }
 
-  /** Resolves once a slot is charged; throws HSG_BUDGET_EXHAUSTED (429) or RequestAborted. */
-  async acquire(request: AcquireRequest): Promise<void> {
+  /** Requests waiting in the queue now. */
+  get queued(): number {
+    return this.#queue.length
+  }
+
+  /**
+   * Resolves once a slot is charged, with the ms the request spent queued for it (0: it did not
+   * queue); throws HSG_BUDGET_EXHAUSTED (429) or RequestAborted.
+   */
+  async acquire(request: AcquireRequest): Promise<number> {
     const rank = RANK[request.app.priority]
     // Waiters of the same or a higher priority came first: a newcomer does not overtake them.
     const ahead = this.#queue.filter((w) => w.rank <= rank).length
     if (ahead === 0) {
       const result = await this.#take(request)
-      if (result.granted) return
+      if (result.granted) return 0
       if (request.waitMs <= 0) throw this.#refuse(result.retryAt, result.reason)
     } else if (request.waitMs <= 0) {
       throw this.#refuse(await this.#slotAt(ahead, request), 'window')
@@ -87,7 +99,9 @@ export class BudgetEngine {
     const deadline = this.#now() + request.waitMs
     const eta = await this.#slotAt(ahead, request)
     if (eta > deadline) throw this.#refuse(eta, 'window')
+    const queuedAt = this.#now()
     await this.#enqueue(request, rank, deadline)
+    return Math.max(0, this.#now() - queuedAt)
   }
 
   /** Hubstaff said 429 anyway: nothing goes upstream until its Retry-After (or the default pause). */
@@ -183,6 +197,7 @@ export class BudgetEngine {
       pausedUntil: !result.granted && result.reason === 'paused' ? result.retryAt : this.#last.pausedUntil,
     }
     this.#refreshSoon(now)
+    if (result.granted) this.#onGrant?.(request.app.name, request.cost ?? 1, now)
     return result
   }
 

@@ -18,18 +18,45 @@ export interface CommandLine {
   readonly version: boolean
   readonly configFile: string | undefined
   readonly flags: Readonly<Partial<Record<SettingKey, string>>>
+  /** Values of the command's own options (e.g. `--json`), by option name. */
+  readonly options: Readonly<Record<string, string | boolean | undefined>>
+}
+
+/** An option one command accepts beside the settings (declared in its entry of src/commands/). */
+export interface CommandOptionSpec {
+  readonly type: 'string' | 'boolean'
+  readonly short?: string
+}
+
+/**
+ * The command word: the first positional, skipping the value of a setting flag given as
+ * `--flag value`. Only needed to know which command's own options to accept.
+ */
+function commandWord(argv: readonly string[]): string {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? ''
+    if (arg === '--') return argv[i + 1] ?? 'serve'
+    if (!arg.startsWith('-')) return arg
+    if (arg.startsWith('--') && !arg.includes('=') && (KEY_BY_FLAG.has(arg.slice(2)) || arg === '--config')) i++
+  }
+  return 'serve'
 }
 
 const KEY_BY_FLAG = new Map<string, SettingKey>(SETTING_KEYS.map((k) => [SETTINGS[k].flag, k]))
 
 /** Splits argv into a command and the setting flags; an unknown flag is a configuration error. */
-export function parseCommandLine(argv: readonly string[]): CommandLine {
+export function parseCommandLine(
+  argv: readonly string[],
+  commandOptions: (command: string) => Readonly<Record<string, CommandOptionSpec>> = () => ({}),
+): CommandLine {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'v' },
     config: { type: 'string' },
   }
   for (const key of SETTING_KEYS) options[SETTINGS[key].flag] = { type: 'string' }
+  const own = commandOptions(commandWord(argv))
+  for (const [name, spec] of Object.entries(own)) options[name] = { ...spec }
 
   let parsed
   try {
@@ -56,6 +83,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (key !== undefined && typeof value === 'string') flags[key] = value
   }
   const [command = 'serve', ...args] = parsed.positionals
+  const values = parsed.values as Record<string, string | boolean | undefined>
   return {
     command,
     args,
@@ -63,6 +91,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     version: parsed.values.version === true,
     configFile: typeof parsed.values.config === 'string' ? parsed.values.config : undefined,
     flags,
+    options: Object.fromEntries(Object.keys(own).map((name) => [name, values[name]])),
   }
 }
 
@@ -177,15 +206,18 @@ export function loadConfig(
 }
 
 /** `--help`: every setting with its flag, environment variable and default. */
-export function helpText(version: string): string {
+export function helpText(
+  version: string,
+  commands: readonly string[] = ['  hubstaff-gateway [serve] [flags]   run the gateway (the default command)'],
+): string {
   const lines = [
     `hubstaff-gateway ${version}`,
     'A local caching reverse proxy and mock server for the Hubstaff API v2.',
     '',
-    'Usage:',
-    '  hubstaff-gateway [serve] [flags]   run the gateway (the default command)',
-    '  hubstaff-gateway key new <app>     make an app key for team mode and print its config entry',
-    '  hubstaff-gateway key hash [<key>]  print the SHA-256 of a key (read from stdin when not given)',
+    'Usage: hubstaff-gateway [command] [options]   (hubstaff-gateway <command> --help for one command)',
+    '',
+    'Commands:',
+    ...commands,
     '',
     'Every flag can also be set by the environment variable shown, or by a key of the JSON file',
     'given with --config FILE. Precedence: flag > environment > config file > default.',

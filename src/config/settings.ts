@@ -47,6 +47,38 @@ function bool() {
 export const PRIORITIES = ['interactive', 'batch'] as const
 export type Priority = (typeof PRIORITIES)[number]
 
+export const FALLBACKS = ['none', 'mock', 'record-missing'] as const
+export type Fallback = (typeof FALLBACKS)[number]
+
+/** JSON field names or dotted paths, as a JSON array or a comma-separated list. */
+function jsonPaths() {
+  const path = z.string().trim().regex(/^[\w$-]+(\.(\*|[\w$-]+))*$/)
+  return z.union([
+    z
+      .string()
+      .trim()
+      .transform((text, ctx) => {
+        if (!text.startsWith('[')) return text.split(',').map((p) => p.trim())
+        try {
+          return JSON.parse(text) as unknown
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'not valid JSON' })
+          return z.NEVER
+        }
+      })
+      .pipe(z.array(path)),
+    z.array(path),
+  ])
+}
+
+/** A span: seconds, or a number with s, m, h or d (`7d`), from a minute to three years; in seconds. */
+function span() {
+  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
+  return z
+    .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?[smhd]?$/).transform((t) => Number.parseFloat(t) * (unit[t.slice(-1)] ?? 1))])
+    .pipe(z.number().min(60).max(3 * 366 * 86_400))
+}
+
 /** An app of a team sharing the gateway. Keys are stored only as their SHA-256. */
 const appSchema = z
   .object({
@@ -350,6 +382,115 @@ export const SETTINGS = {
     defaultText: 'none (the built-in table, README "Cache")',
     allowed: 'a JSON object of route pattern (e.g. "/v2/projects/*/tasks") to seconds up to 2592000 (0: never cached), or to {"ttl", "settledTtl", "range"} for date-ranged routes',
     description: 'Freshness per route on top of the built-in table; the most specific pattern wins.',
+  }),
+
+  // ---- the operator's side (admin key, request journal) ----
+  adminKeySha256: setting({
+    flag: 'admin-key-sha256',
+    schema: text.regex(/^[0-9a-f]{64}$/, 'a SHA-256 digest in lowercase hex'),
+    default: undefined,
+    defaultText: 'none (the admin surface answers loopback clients only)',
+    allowed: 'a SHA-256 digest, 64 lowercase hex digits (hubstaff-gateway key hash)',
+    description: 'Admin key, stored as its SHA-256: when set, every /_gateway/ request but health must send the key (X-Gateway-Admin-Key, or Authorization Bearer or Basic), from any address.',
+  }),
+  adminKey: setting({
+    flag: 'admin-key',
+    schema: text.regex(/^[\x21-\x7e]{16,}$/, 'at least 16 printable characters'),
+    default: undefined,
+    defaultText: 'none',
+    allowed: 'at least 16 printable characters, no spaces',
+    description: 'The admin key itself (prefer --admin-key-sha256, or this setting from the environment): same effect as its digest.',
+    secret: true,
+  }),
+  journalSize: setting({
+    flag: 'journal-size',
+    schema: wholeNumber(1, 100_000),
+    default: 1000,
+    allowed: 'a whole number from 1 to 100000',
+    description: 'Requests kept in the journal of GET /_gateway/requests (the newest; older ones drop out).',
+  }),
+
+  // ---- record, replay and the mock's simulated limits ----
+  fallback: setting({
+    flag: 'fallback',
+    schema: oneOf(FALLBACKS),
+    default: 'none',
+    allowed: FALLBACKS.join(', '),
+    description: 'Replay mode, a request with no recording: 404 HSG_REPLAY_MISS (none), the mock, or Hubstaff, recorded (record-missing; needs the token).',
+  }),
+  recordRedact: setting({
+    flag: 'record-redact',
+    schema: jsonPaths(),
+    default: [],
+    defaultText: 'none (credentials are always scrubbed)',
+    allowed: 'JSON field names or dotted paths (email, user.email, users.*.email), as a JSON array or separated by commas',
+    description: 'Extra JSON fields scrubbed from recorded bodies, besides tokens and credentials.',
+  }),
+  mockBudget: setting({
+    flag: 'mock-budget',
+    schema: bool(),
+    default: false,
+    allowed: 'true or false',
+    description: 'Mock mode spends the budget too: after --budget requests in --budget-window it answers 429 as live mode would.',
+  }),
+  mockBlankAfter: setting({
+    flag: 'mock-blank-after',
+    schema: span(),
+    default: undefined,
+    defaultText: 'off',
+    allowed: 'a span such as 7d, 36h, 90m or seconds (from 60 s to 3 years)',
+    description: "Mock mode answers Hubstaff's blank reply (504, empty body) to a date range longer than this.",
+  }),
+
+  // ---- blank replies: split and merge ----
+  split: setting({
+    flag: 'split',
+    schema: bool(),
+    default: true,
+    defaultText: 'on',
+    allowed: 'on or off (also true, false, yes, no, 1, 0)',
+    description: "A date-ranged query that gets Hubstaff's blank reply (its 30 s cut) is split into smaller ranges and merged (README, \"Blank replies\").",
+  }),
+  splitConcurrency: setting({
+    flag: 'split-concurrency',
+    schema: wholeNumber(1, 16),
+    default: 2,
+    allowed: 'a whole number from 1 to 16',
+    description: 'Upstream requests one split sends at once.',
+  }),
+  splitUpFront: setting({
+    flag: 'split-up-front',
+    schema: bool(),
+    default: true,
+    defaultText: 'on',
+    allowed: 'on or off (also true, false, yes, no, 1, 0)',
+    description: "A range longer than the endpoint allows (activities 7 days, daily 31, ...) is cut into pieces before it is sent, instead of getting Hubstaff's 400.",
+  }),
+  splitKeepBytes: setting({
+    flag: 'split-keep-bytes',
+    schema: wholeNumber(0, 17_179_869_184),
+    default: 67_108_864,
+    allowed: 'bytes, a whole number from 0 to 17179869184 (0: keep nothing)',
+    description: "Memory for merged results kept so that an app's next pages cost nothing; each is kept as long as the cache would keep its route.",
+  }),
+
+  // ---- `login`: the user's own Hubstaff OAuth app ----
+  clientId: setting({
+    flag: 'client-id',
+    schema: text.regex(/^[\x21-\x7e]+$/, 'printable characters only'),
+    default: undefined,
+    defaultText: 'none',
+    allowed: 'the client id of your Hubstaff app (printable characters, no spaces)',
+    description: 'Client id of your Hubstaff OAuth app (developer.hubstaff.com): `login` signs in with it, and refreshing a token that `login` stored sends it.',
+  }),
+  clientSecret: setting({
+    flag: 'client-secret',
+    schema: text.regex(/^[\x21-\x7e]+$/, 'printable characters only'),
+    default: undefined,
+    defaultText: 'none',
+    allowed: 'the client secret of your Hubstaff app (printable characters, no spaces)',
+    description: 'Client secret of that app; prefer the environment variable (a flag shows in the process list). Never printed.',
+    secret: true,
   }),
 
   // Settings of later features are added above this line, one block per feature.

@@ -1,7 +1,19 @@
 import type { Logger } from 'pino'
 import type { GatewayRequest, GatewayResponse, Handler } from '../pipeline/types.js'
+import { dateRanges } from './date-range.js'
 import type { LoadMockOptions, PreparedMock } from './load.js'
 import type { MockTerminalOptions } from './terminal.js'
+
+/** The longest date range a query asks for, ms (0 when it asks for none). */
+function longestRange(query: string): number {
+  if (!query.includes('%5B') && !query.includes('[')) return 0
+  return Math.max(0, ...dateRanges(new URLSearchParams(query)).map((r) => r.stop - r.start))
+}
+
+/** Hubstaff's blank reply past its 30-second limit, in its most common form. */
+function blankReply(): GatewayResponse {
+  return { status: 504, headers: {}, body: Buffer.alloc(0), source: 'mock', upstreamCalls: 0 }
+}
 
 export interface MockStatus {
   readonly loaded: boolean
@@ -24,9 +36,17 @@ export class MockMode {
   #prepared: PreparedMock | undefined
   #announced = false
 
-  constructor(options: { spec?: string | undefined; stateDir: string; logger: Logger; seed?: string }) {
+  readonly #blankAfterMs: number | undefined
+
+  /**
+   * `blankAfter` (seconds, `--mock-blank-after`): a date range longer than this gets Hubstaff's
+   * blank reply (504, empty body) instead of data, as Hubstaff answers a query that passes its
+   * 30-second limit, so an app can test its handling offline.
+   */
+  constructor(options: { spec?: string | undefined; stateDir: string; logger: Logger; seed?: string; blankAfter?: number | undefined }) {
     this.#options = options
     this.#logger = options.logger
+    this.#blankAfterMs = options.blankAfter === undefined ? undefined : options.blankAfter * 1000
   }
 
   /** Loads and prepares once; concurrent callers share the work, and a failure may be retried. */
@@ -57,6 +77,7 @@ export class MockMode {
 
   /** The pipeline's terminal for the mock mode. */
   readonly terminal: Handler = async (request: GatewayRequest): Promise<GatewayResponse> => {
+    if (this.#blankAfterMs !== undefined && longestRange(request.query) > this.#blankAfterMs) return blankReply()
     const { handler } = await this.load()
     this.announce()
     return handler(request)

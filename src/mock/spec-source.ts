@@ -7,8 +7,8 @@ import { GatewayError } from '../errors.js'
 
 /**
  * Where the mock's API description comes from, in order of preference: `--spec FILE|URL`, then
- * the official document cached in `<state-dir>/spec/` (what `hubstaff-gateway spec pull` is to
- * write), then the spec bundled with the package.
+ * the official document cached in `<state-dir>/spec/` (what `hubstaff-gateway spec pull`
+ * writes), then the spec bundled with the package.
  */
 export type SpecOrigin = 'flag' | 'cached' | 'bundled'
 
@@ -61,7 +61,7 @@ async function fetchSpec(url: string): Promise<{ raw: Buffer; contentType: strin
 }
 
 /** JSON is parsed here so that a broken file is named before Prism sees it; anything else may be YAML. */
-function parse(location: string, raw: Buffer): Record<string, unknown> | undefined {
+export function parseSpecText(location: string, raw: Buffer): Record<string, unknown> | undefined {
   const text = raw.toString('utf8').replace(/^\uFEFF/, '')
   if (!/^\s*[{[]/.test(text)) {
     if (text.trim() === '') throw specError(location, 'is empty')
@@ -96,7 +96,7 @@ export async function readSpec(origin: SpecOrigin, location: string): Promise<Sp
       throw specError(location, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? (err as Error).message})`)
     }
   }
-  const document = parse(location, raw)
+  const document = parseSpecText(location, raw)
   const contentType = document !== undefined ? 'application/json; charset=utf-8' : (served ?? 'application/yaml; charset=utf-8')
   return { origin, location, raw, contentType, document }
 }

@@ -21,11 +21,16 @@ export function budgetStage(engine: BudgetEngine, options: BudgetStageOptions): 
     const deadline = now() + waitMs
     const app = request.app
     let calls = 0
+    let queuedMs = 0
+    // A split plan reserves its pieces at once, so that it never spends half a plan and fails.
+    let prepaid = request.prepaid?.take() === true
     for (;;) {
-      await engine.acquire({ app, waitMs: Math.max(0, deadline - now()), signal: request.signal })
+      if (!prepaid) queuedMs += await engine.acquire({ app, waitMs: Math.max(0, deadline - now()), signal: request.signal })
+      prepaid = false
       const answer = await next(request)
       calls += answer.upstreamCalls
-      if (answer.status !== 429) return { ...answer, upstreamCalls: calls }
+      // The journal and the metrics show the wait of the requests that queued.
+      if (answer.status !== 429) return queuedMs > 0 ? { ...answer, upstreamCalls: calls, queueWaitMs: queuedMs } : { ...answer, upstreamCalls: calls }
       const pausedUntil = await engine.noteUpstream429(retryAfterMs(answer.headers['retry-after'], now()))
       if (pausedUntil > deadline) throw engine.refusal(pausedUntil, 'Hubstaff answered 429 (another client may share its limit); upstream traffic is paused.')
     }

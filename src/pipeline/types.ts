@@ -25,6 +25,8 @@ export interface GatewayRequest {
   readonly signal: AbortSignal
   /** Who is charged for it (the anonymous interactive app outside team mode). */
   readonly app: AppIdentity
+  /** Budget slots a split plan already reserved: the budget stage takes one instead of acquiring. */
+  readonly prepaid?: { take(): boolean }
 }
 
 export interface GatewayResponse {

@@ -38,18 +38,24 @@ export class TokenEndpointError extends Error {
 const TRANSIENT_STATUS = (status: number) => status >= 500 || status === 429 || status === 408
 
 
-/** `POST <auth-url>/access_tokens` with the refresh-token grant. */
+/**
+ * `POST <auth-url>/access_tokens` with the refresh-token grant. A personal access token needs no
+ * client; a refresh token that `login` got for the user's OAuth app is bound to that app, so its
+ * credentials go along (HTTP Basic, RFC 6749 2.3.1) when they are configured.
+ */
 export async function exchangeRefreshToken(
   client: UpstreamClient,
   refreshToken: string,
   now: () => number = Date.now,
+  app?: { readonly id: string; readonly secret: string },
 ): Promise<ExchangeResult> {
+  const basic = app === undefined ? {} : { authorization: `Basic ${Buffer.from(`${encodeURIComponent(app.id)}:${encodeURIComponent(app.secret)}`).toString('base64')}` }
   let res
   try {
     res = await client.request({
       method: 'POST',
       pathAndQuery: '/access_tokens',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...basic },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
     })
   } catch (err) {

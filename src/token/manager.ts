@@ -80,6 +80,8 @@ export class TokenManager {
   #refreshes = 0
   #failures = 0
   #closed = false
+  /** Tokens held lately, newest last: what recordings are scanned for (see knownSecrets). */
+  readonly #recent: string[] = []
 
   constructor(options: TokenManagerOptions) {
     this.#store = options.store
@@ -114,6 +116,7 @@ export class TokenManager {
     } else {
       this.#current = { refreshToken: choice.token, seeds: choice.seeds }
     }
+    this.#remember(this.#current)
     this.#setState('ok', null)
     this.#schedule()
   }
@@ -163,6 +166,24 @@ export class TokenManager {
     if (current !== undefined && current !== rejected && this.#now() < (this.#current?.expiresAt ?? 0)) return current
     this.#throwIfBackingOff(this.#now())
     return this.#refresh(rejected)
+  }
+
+  /**
+   * Every token value this process has held lately (refresh and access, the current ones and up to
+   * 16 before them, and the seed): what must never be written anywhere. For scanning only; never log it.
+   */
+  knownSecrets(): ReadonlySet<string> {
+    const out = new Set(this.#recent)
+    if (this.#seed !== undefined) out.add(this.#seed)
+    return out
+  }
+
+  #remember(tokens: StoredTokens): void {
+    for (const value of [tokens.refreshToken, tokens.accessToken]) {
+      if (value === undefined || this.#recent.includes(value)) continue
+      this.#recent.push(value)
+    }
+    if (this.#recent.length > 32) this.#recent.splice(0, this.#recent.length - 32)
   }
 
   close(): void {
@@ -255,6 +276,7 @@ export class TokenManager {
 
   #adopt(tokens: StoredTokens, how: 'refreshed' | 'adopted'): void {
     this.#current = tokens
+    this.#remember(tokens)
     this.#rejectedRefreshToken = undefined
     this.#setState('ok', null)
     this.#log.info({ expiresAt: new Date(tokens.expiresAt ?? 0).toISOString() }, `access token ${how}`)
@@ -317,6 +339,7 @@ export class TokenManager {
     if (stored !== undefined && stored.refreshToken !== this.#rejectedRefreshToken) {
       this.#log.info('token store holds a new refresh token; leaving the rejected state')
       this.#current = stored
+      this.#remember(stored)
       this.#rejectedRefreshToken = undefined
       this.#setState('ok', null)
     }

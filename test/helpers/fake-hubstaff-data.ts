@@ -364,3 +364,37 @@ export function dailyActivitiesBetween(firstDay: number, lastDay: number, nowMs:
   }
   return out
 }
+
+const HOUR_MS = 3_600_000
+
+/**
+ * Notes of org 1001 recorded in [startMs, stopMs), sorted by id: about one working hour in three
+ * per user has one, at a fixed minute of that hour, once the hour has passed by `nowMs`. Ids are
+ * hourNumber*10 + userIndex + 1, so they ascend with time as Hubstaff's do.
+ */
+export function notesBetween(startMs: number, stopMs: number, nowMs: number): FakeRecord[] {
+  const out: FakeRecord[] = []
+  for (let hour = Math.floor(startMs / HOUR_MS); hour * HOUR_MS < stopMs; hour++) {
+    if ((hour + 1) * HOUR_MS > nowMs) break
+    if (!isWorkingSlot(hour * HOUR_MS)) continue
+    for (let u = 0; u < FAKE_DATA.userIds.length; u++) {
+      const id = hour * 10 + u + 1
+      const h = hash32(id * 7)
+      if (h % 3 !== 0) continue
+      const recordedMs = hour * HOUR_MS + ((h >>> 4) % 60) * 60_000
+      if (recordedMs < startMs || recordedMs >= stopMs) continue
+      const { projectId, taskId } = assignment(Math.floor(recordedMs / DAY_MS), u)
+      out.push({
+        id,
+        description: `Note ${id}: ${['reviewed the diff', 'call with the client', 'fixed the flaky test', 'wrote the report'][h % 4] ?? ''}`,
+        user_id: FAKE_DATA.userIds[u] ?? 0,
+        project_id: projectId,
+        task_id: taskId,
+        recorded_at: new Date(recordedMs).toISOString().replace('.000Z', 'Z'),
+        created_at: timestamp(recordedMs + 5_000, id),
+        updated_at: timestamp(recordedMs + 5_000, id),
+      })
+    }
+  }
+  return out
+}

@@ -14,6 +14,7 @@ import {
   filterIds,
   isoDate,
   newTask,
+  notesBetween,
   organizationProjects,
   paginate,
   projectTasks,
@@ -40,6 +41,8 @@ export interface FakeHubstaffStats {
   apiRequests: number
   unauthorized: number
   rateLimited: number
+  /** Blank replies given (the `blank` knob). */
+  blanks: number
 }
 export interface RecordedRequest {
   method: string
@@ -50,6 +53,30 @@ export interface RecordedRequest {
 }
 export type FakeFailure = undefined | { status: number; body?: string } | 'reset' | 'hang'
 export type FakeApiFailure = undefined | { status: number; body?: string; contentType?: string } | 'reset' | 'hang'
+
+/**
+ * The forms Hubstaff's blank reply (its 30-second cut) may take: an empty 2xx, an empty or HTML
+ * 502/503/504/524 from a proxy in front, the JSON error 15001, or no answer at all.
+ */
+export const FAKE_BLANK_FORMS = [
+  'empty 200',
+  'empty 502',
+  'HTML 502',
+  'empty 503',
+  'HTML 503',
+  'empty 504',
+  'HTML 504',
+  'empty 524',
+  'HTML 524',
+  'error 15001',
+  'hang',
+] as const
+export type FakeBlankForm = (typeof FAKE_BLANK_FORMS)[number]
+/**
+ * Blank replies to date-ranged lists whose range is longer than `overMs` (after the 400 checks),
+ * unless the page asked is no larger than `smallPagesPass` records.
+ */
+export type FakeBlank = undefined | { overMs: number; form: FakeBlankForm; smallPagesPass?: number }
 export interface FakeHubstaff {
   readonly origin: string
   readonly stats: FakeHubstaffStats
@@ -61,6 +88,8 @@ export interface FakeHubstaff {
   tokenEndpointFailure: FakeFailure
   apiFailure: FakeApiFailure
   apiDelayMs: number
+  /** Settable: blank replies to long date ranges (see FakeBlank). */
+  blank: FakeBlank
   /** Settable: delay before the token endpoint answers (starts at options.tokenDelayMs). */
   tokenDelayMs: number
   close(): Promise<void>
@@ -122,7 +151,12 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
   const ttl = options.accessTokenTtl ?? 3600
   const clock = options.now ?? Date.now
   const store = createStore()
-  const dispatch = createRoutes(store, options.pageLimitDefault ?? 100)
+  const dispatch = createRoutes(store, options.pageLimitDefault ?? 100, (spanMs, limit) => {
+    const blank = fake.blank
+    if (blank === undefined || spanMs <= blank.overMs) return
+    if (blank.smallPagesPass !== undefined && limit <= blank.smallPagesPass) return
+    throw new BlankReply(blank.form)
+  })
   const refreshTokens = new Map<string, RefreshRecord>()
   const accessTokens = new Map<string, AccessRecord>()
   const admitted: number[] = [] // times of /v2 requests inside the rolling rate-limit window
@@ -232,6 +266,7 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
       send(res, 200, text, headers)
     } catch (err) {
       if (err instanceof ApiError) return send(res, err.status, JSON.stringify(err.body))
+      if (err instanceof BlankReply) return sendBlank(res, err.form, () => fake.stats.blanks++)
       send(res, 500, JSON.stringify({ code: 'server_error', error: `fake-hubstaff bug: ${String(err)}`, error_code: 15000 }))
     }
   }
@@ -262,12 +297,13 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
 
   const fake: FakeHubstaff = {
     origin: `http://127.0.0.1:${port}`,
-    stats: { exchanges: 0, rejectedExchanges: 0, reuse: 0, apiRequests: 0, unauthorized: 0, rateLimited: 0 },
+    stats: { exchanges: 0, rejectedExchanges: 0, reuse: 0, apiRequests: 0, unauthorized: 0, rateLimited: 0, blanks: 0 },
     requests: [],
     issuedTokens: [],
     tokenEndpointFailure: undefined,
     apiFailure: undefined,
     apiDelayMs: 0,
+    blank: undefined,
     tokenDelayMs: options.tokenDelayMs ?? 0,
     issueRefreshToken: () => mintRefreshToken(),
     revokeAll() {
@@ -304,6 +340,28 @@ class ApiError extends Error {
     super(`fake-hubstaff ${status}`)
   }
 }
+/** Thrown by a ranged route that would take Hubstaff past its 30-second cut. */
+class BlankReply extends Error {
+  constructor(readonly form: FakeBlankForm) {
+    super(`fake-hubstaff blank reply (${form})`)
+  }
+}
+
+const TIMEOUT_ENVELOPE = { code: 'server_timeout', error: 'Server timeout. Please decrease the number of items per page or narrow the date range.', error_code: 15001 }
+
+function sendBlank(res: ServerResponse, form: FakeBlankForm, count: () => void): void {
+  count()
+  if (form === 'hang') return // never answered: the client's own timeout ends it
+  if (form === 'error 15001') return send(res, 503, JSON.stringify(TIMEOUT_ENVELOPE))
+  const [shape, code] = form.split(' ')
+  const status = Number(code)
+  if (shape === 'HTML') {
+    return send(res, status, `<html><head><title>${status}</title></head><body><h1>${status} Gateway Time-out</h1></body></html>`, { 'content-type': 'text/html; charset=utf-8' })
+  }
+  // Hubstaff's own empty 200 still says JSON; a proxy's empty 5xx says nothing.
+  send(res, status, '', status === 200 ? { 'content-type': JSON_TYPE, 'content-length': '0' } : { 'content-length': '0' })
+}
+
 const invalid = (error: string): ApiError => new ApiError(400, { code: 'invalid_params', error, error_code: 11000 })
 const notFound = (): ApiError => new ApiError(404, NOT_FOUND)
 const STALE = { code: 'stale_object', error: 'The record has been modified. Please refresh and try again.', error_code: 11003 }
@@ -401,15 +459,19 @@ function dayParam(q: Query, key: string): number {
   return Number.isNaN(ms) || isoDate(ms) !== raw ? fail(invalid(`date[${key}] is invalid`)) : ms / DAY_MS
 }
 
-function createRoutes(store: FakeStore, pageLimitDefault: number) {
+/** Called by ranged lists once the request is valid: may throw a BlankReply. */
+type BlankCheck = (spanMs: number, pageLimit: number) => void
+
+function createRoutes(store: FakeStore, pageLimitDefault: number, blankCheck: BlankCheck) {
   const record = (key: string, value: FakeRecord | undefined): Reply => ({ kind: 'record', body: { [key]: value ?? fail(notFound()) } })
   const organization = (id: number): number => (store.organizations.has(id) ? id : fail(notFound()))
   const project = (id: number): number => (store.projects.has(id) ? id : fail(notFound()))
-  const list = (key: string, records: readonly FakeRecord[], q: Query, includable: readonly string[]): Reply => {
+  const list = (key: string, records: readonly FakeRecord[], q: Query, includable: readonly string[], spanMs?: number): Reply => {
     const limit = q.int('page_limit') ?? pageLimitDefault
     if (limit < 1) throw invalid('page_limit is invalid')
     const include = q.list('include')
     if (include.some((name) => !includable.includes(name))) throw invalid('include does not have a valid value')
+    if (spanMs !== undefined) blankCheck(spanMs, limit)
     const { page, nextId } = paginate(records, q.int('page_start_id') ?? 0, limit)
     const body: Record<string, unknown> = { [key]: page }
     for (const name of include) body[name] = related(store, name, page)
@@ -465,7 +527,7 @@ function createRoutes(store: FakeStore, pageLimitDefault: number) {
       if (stop <= start) throw invalid('time_slot[stop] must be after time_slot[start]')
       if (stop - start > 7 * DAY_MS) throw invalid('time_slot range must not exceed 7 days')
       const all = organization(id) === FAKE_DATA.organizationId ? activitiesBetween(start, stop, now) : []
-      return list('activities', byActivityFilters(q, all), q, ['users', 'projects', 'tasks'])
+      return list('activities', byActivityFilters(q, all), q, ['users', 'projects', 'tasks'], stop - start)
     }],
     ['GET', /^\/v2\/organizations\/(\d+)\/activities\/daily$/, (id, q, _, now) => {
       const first = dayParam(q, 'start')
@@ -473,7 +535,15 @@ function createRoutes(store: FakeStore, pageLimitDefault: number) {
       if (last < first) throw invalid('date[stop] must not be before date[start]')
       if (last - first + 1 > 31) throw invalid('date range must not exceed 31 days')
       const all = organization(id) === FAKE_DATA.organizationId ? dailyActivitiesBetween(first, last, now) : []
-      return list('daily_activities', byActivityFilters(q, all), q, ['users', 'projects', 'tasks'])
+      return list('daily_activities', byActivityFilters(q, all), q, ['users', 'projects', 'tasks'], (last - first + 1) * DAY_MS)
+    }],
+    ['GET', /^\/v2\/organizations\/(\d+)\/notes$/, (id, q, _, now) => {
+      const start = timeParam(q, 'start')
+      const stop = timeParam(q, 'stop')
+      if (stop <= start) throw invalid('time_slot[stop] must be after time_slot[start]')
+      if (stop - start > 31 * DAY_MS) throw invalid('time_slot range must not exceed 31 days')
+      const all = organization(id) === FAKE_DATA.organizationId ? notesBetween(start, stop, now) : []
+      return list('notes', byActivityFilters(q, all), q, ['users', 'projects', 'tasks'], stop - start)
     }],
   ]
 

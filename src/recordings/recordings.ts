@@ -1,0 +1,68 @@
+import type { Logger } from 'pino'
+import type { Fallback } from '../config/settings.js'
+import { compose, type Handler, type Stage } from '../pipeline/types.js'
+import { Recorder, type RecorderStatus } from './recorder.js'
+import { Redactor } from './redact.js'
+import { ReplayIndex, replayTerminal, type ReplayStatus } from './replay.js'
+import { RecordingStore } from './store.js'
+
+export interface RecordingsOptions {
+  /** The `--recordings` folder. */
+  readonly dir: string
+  /** `--record-redact`: extra JSON fields scrubbed. */
+  readonly redactPaths: readonly string[]
+  /** The live secrets no recording may contain. */
+  readonly secrets: () => Iterable<string>
+  /** The upstream origin recorded in each entry's URL. */
+  readonly origin: string
+  readonly logger: Logger
+  readonly now?: () => number
+}
+
+export type RecordingsStatus = ReplayStatus & RecorderStatus
+
+/** The recordings folder as the gateway holds it: the recorder that writes it and the index replay reads. */
+export class Recordings {
+  readonly recorder: Recorder
+  readonly index: ReplayIndex
+
+  constructor(options: RecordingsOptions) {
+    const redactor = new Redactor({ paths: options.redactPaths })
+    const logger = options.logger
+    this.recorder = new Recorder({
+      store: new RecordingStore(options.dir),
+      redactor,
+      secrets: options.secrets,
+      origin: options.origin,
+      logger,
+      ...(options.now === undefined ? {} : { now: options.now }),
+    })
+    this.index = new ReplayIndex({ dir: options.dir, redactor, logger, ...(options.now === undefined ? {} : { now: options.now }) })
+  }
+
+  /**
+   * The terminals of the record and replay modes. Record is the upstream terminal with the recorder
+   * around it (the auth and budget stages in front stay as in live mode). Replay answers from the
+   * index; on a miss it answers 404, or asks the mock, or (`record-missing`) sends the request
+   * through `upstreamStages` (auth, budget) to the recording upstream terminal, so what is new is
+   * recorded and replayed from then on.
+   */
+  terminals(upstream: Handler, options: { fallback: Fallback; mock: Handler; upstreamStages: readonly Stage[] }): { record: Handler; replay: Handler } {
+    const record = this.recorder.wrap(upstream)
+    const fallback = options.fallback === 'mock' ? options.mock : options.fallback === 'record-missing' ? compose(options.upstreamStages, record) : undefined
+    return { record, replay: replayTerminal(this.index, { fallback }) }
+  }
+
+  async status(): Promise<RecordingsStatus> {
+    try {
+      await this.index.refresh()
+    } catch {
+      // the status shows what was read last
+    }
+    return { ...this.index.status(), ...this.recorder.status() }
+  }
+
+  flush(): Promise<void> {
+    return this.recorder.flush()
+  }
+}

@@ -1,0 +1,188 @@
+import { GatewayError } from '../errors.js'
+import type { GatewayRequest, GatewayResponse, Handler, HeaderMap, SplitSummary } from '../pipeline/types.js'
+import { RequestAborted } from '../upstream/client.js'
+import { blankForm, isBlankError } from './detect.js'
+import { Merger, type MergedList, Yielder } from './merge.js'
+import { bisect, lowerPageLimit } from './plan.js'
+import { pieceQuery } from './query.js'
+import { formatSpan, type RangedEndpoint, type Span } from './ranges.js'
+
+/** Budget slots a plan takes before it sends anything; throws the budget's 429 when they do not fit. */
+export type ReservePlan = (request: GatewayRequest, cost: number) => Promise<void>
+
+/** Slots reserved for a plan, handed to the budget stage one upstream call at a time. */
+export class PlanCredit {
+  #left = 0
+  add(slots: number): void {
+    this.#left += slots
+  }
+  take(): boolean {
+    if (this.#left <= 0) return false
+    this.#left--
+    return true
+  }
+}
+
+/** A piece answered something that is neither data nor blank (400, 403, 404, ...): the app gets it. */
+export class PieceAnswer extends Error {
+  constructor(readonly response: GatewayResponse) {
+    super(`a piece answered ${response.status}`)
+  }
+}
+
+/** At most `size` upstream calls of a plan at once. */
+class Slots {
+  #free: number
+  readonly #waiting: (() => void)[] = []
+  constructor(size: number) {
+    this.#free = size
+  }
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve))
+    try {
+      return await fn()
+    } finally {
+      const next = this.#waiting.shift()
+      if (next !== undefined) next()
+      else this.#free++
+    }
+  }
+}
+
+export interface PlanPiece {
+  readonly span: Span
+  readonly depth: number
+  /** First page's cursor (the app's `page_start_id`, or where a blank page cut the walk). */
+  readonly startId: number | undefined
+  /** Page size to use; lowered at the smallest piece. */
+  readonly pageLimit: number | undefined
+}
+
+export interface PlanContext {
+  readonly endpoint: RangedEndpoint
+  /** The app's request, whose other parameters and headers every piece carries. */
+  readonly request: GatewayRequest
+  readonly next: Handler
+  readonly concurrency: number
+  readonly reserve: ReservePlan | undefined
+  /** Calls already spent on this request before the plan (the blank first attempt). */
+  readonly spent: number
+}
+
+export interface PlanResult {
+  readonly list: MergedList
+  readonly headers: HeaderMap
+  readonly summary: SplitSummary
+}
+
+const DROPPED_HEADERS = ['content-length', 'transfer-encoding', 'etag', 'last-modified', 'content-encoding']
+
+/**
+ * Runs a plan: fetches every piece, each following its own pagination to the end; a piece that
+ * blanks is halved (down to the smallest piece), then asked with a lower `page_limit`, then
+ * given up with HSG_SPLIT_EXHAUSTED naming it. The first failure stops the rest.
+ */
+export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): Promise<PlanResult> {
+  const { endpoint, request } = ctx
+  const stop = new AbortController()
+  const signal = AbortSignal.any([request.signal, stop.signal])
+  const credit = new PlanCredit()
+  const slots = new Slots(ctx.concurrency)
+  const merger = new Merger(endpoint.listKey)
+  let headers: HeaderMap | undefined
+  let calls = ctx.spent
+  let leaves = 0
+  let depth = 0
+  let failure: unknown
+  const running = new Set<Promise<void>>()
+
+  const reserve = async (cost: number): Promise<void> => {
+    if (ctx.reserve !== undefined) await ctx.reserve({ ...request, signal }, cost)
+    credit.add(cost)
+  }
+
+  const fetchPage = async (piece: PlanPiece, cursor: number | undefined, limit: number | undefined): Promise<GatewayResponse | 'blank'> => {
+    const ends = formatSpan(endpoint.kind, piece.span)
+    const query = pieceQuery(request.query, { param: endpoint.param, start: ends.start, stop: ends.stop, pageStartId: cursor, pageLimit: limit })
+    try {
+      const answer = await slots.run(() => {
+        if (signal.aborted) throw new RequestAborted()
+        return ctx.next({ ...request, query, signal, prepaid: credit })
+      })
+      calls += answer.upstreamCalls
+      return blankForm(answer) === undefined ? answer : 'blank'
+    } catch (err) {
+      if (!isBlankError(err) || signal.aborted) throw err
+      calls += 1
+      return 'blank'
+    }
+  }
+
+  const walk = async (piece: PlanPiece): Promise<void> => {
+    depth = Math.max(depth, piece.depth)
+    let cursor = piece.startId
+    let limit = piece.pageLimit
+    let pages = 0
+    for (;;) {
+      const answer = await fetchPage(piece, cursor, limit)
+      const read = answer === 'blank' ? undefined : answer.status >= 200 && answer.status < 300 ? merger.add(answer.body) : fail(new PieceAnswer(answer))
+      if (read === undefined) {
+        const halves = bisect(endpoint.kind, piece.span)
+        if (halves !== undefined) {
+          await reserve(halves.length)
+          for (const half of halves) launch({ span: half, depth: piece.depth + 1, startId: cursor, pageLimit: piece.pageLimit })
+          return
+        }
+        const lower = lowerPageLimit(limit)
+        if (lower === undefined) throw exhausted(ctx, piece, cursor, limit)
+        limit = lower
+        continue
+      }
+      if (answer !== 'blank') headers ??= answer.headers
+      if (pages++ === 0) leaves++
+      if (read.next === undefined) return
+      // A cursor that does not move on would loop for ever.
+      if (cursor !== undefined && read.next <= cursor) throw new GatewayError('HSG_SPLIT_EXHAUSTED', `Hubstaff's pagination of ${describe(ctx, piece, cursor, limit)} did not move forward.`)
+      cursor = read.next
+    }
+  }
+
+  const launch = (piece: PlanPiece): void => {
+    const task = walk(piece).catch((err: unknown) => {
+      if (failure === undefined) failure = err
+      stop.abort()
+    })
+    running.add(task)
+    void task.finally(() => running.delete(task))
+  }
+
+  await reserve(pieces.length)
+  for (const piece of pieces) launch(piece)
+  while (running.size > 0) await Promise.all([...running])
+  if (request.signal.aborted) throw new RequestAborted()
+  if (failure !== undefined) throw failure
+  const list = await merger.finish(new Yielder())
+  const kept: HeaderMap = {}
+  for (const [name, value] of Object.entries(headers ?? {})) if (!DROPPED_HEADERS.includes(name)) kept[name] = value
+  return { list, headers: kept, summary: { pieces: leaves, depth, upstreamCalls: calls } }
+}
+
+function fail(error: Error): never {
+  throw error
+}
+
+function describe(ctx: PlanContext, piece: PlanPiece, cursor: number | undefined, limit: number | undefined): string {
+  const ends = formatSpan(ctx.endpoint.kind, piece.span)
+  const query = pieceQuery('', { param: ctx.endpoint.param, start: ends.start, stop: ends.stop, pageStartId: cursor, pageLimit: limit })
+  return `GET ${ctx.request.path}?${query}`
+}
+
+function exhausted(ctx: PlanContext, piece: PlanPiece, cursor: number | undefined, limit: number | undefined): GatewayError {
+  const ends = formatSpan(ctx.endpoint.kind, piece.span)
+  return new GatewayError(
+    'HSG_SPLIT_EXHAUSTED',
+    `Hubstaff gave a blank reply (its 30-second cut) even to the smallest piece of the range at the lowest page_limit: ${describe(ctx, piece, cursor, limit)}. Narrow the query with user_ids or project_ids, or retry later.`,
+    { extensions: { piece: { [`${ctx.endpoint.param}[start]`]: ends.start, [`${ctx.endpoint.param}[stop]`]: ends.stop, page_start_id: cursor ?? 0, page_limit: limit ?? null } } },
+  )
+}

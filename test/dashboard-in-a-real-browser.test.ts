@@ -1,0 +1,156 @@
+// The dashboard in Debian's chromium, driven by playwright-core, against a live gateway in team
+// mode in front of the fake Hubstaff. Saves a screenshot to test-artifacts/ (and to
+// docs/dashboard.png, the README's, when that is missing or HSG_UPDATE_SCREENSHOT=1).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { request } from 'undici'
+import { chromium, type Page } from 'playwright-core'
+import { hashKey } from '../src/apps.js'
+import { ROOT, sharedClock, startLiveGateway } from './helpers/gateway.js'
+
+const CHROMIUM = '/usr/bin/chromium'
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+const KEYS = { 'timesheet-sync': 'key-timesheet-sync-0001', 'payroll-export': 'key-payroll-export-0002', 'slack-bot': 'key-slack-bot-0003' }
+type AppName = keyof typeof KEYS
+
+if (!existsSync(CHROMIUM)) {
+  t.plan(0, `${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it): the dashboard is not tried in a browser`)
+} else {
+  void t.test('the dashboard shows the hour, follows the traffic and switches the mode', async (t) => {
+    const clock = sharedClock()
+    // Start a minute afresh, 40 minutes back from now, so the plot shows the hour filling up.
+    clock.advance(60_000 - (clock.now() % 60_000) + 1000)
+    const apps = [
+      { name: 'timesheet-sync', keySha256: hashKey(KEYS['timesheet-sync']), priority: 'interactive' },
+      { name: 'payroll-export', keySha256: hashKey(KEYS['payroll-export']), priority: 'batch', quota: 0.5 },
+      { name: 'slack-bot', keySha256: hashKey(KEYS['slack-bot']), quota: 0.2 },
+    ]
+    const { gw } = await startLiveGateway(t, { budget: 200, apps: JSON.stringify(apps) }, { now: clock.now }, { now: clock.now })
+    let n = 0
+    const call = async (app: AppName, path: string) => {
+      const res = await request(`${gw.address}${path}`, { headers: { 'x-gateway-key': KEYS[app] } })
+      await res.body.dump()
+      n++
+      return res.statusCode
+    }
+    const status = async () => (await (await request(`${gw.address}/_gateway/status`)).body.json()) as { mode: string; budget: { used: number } }
+
+    // Forty minutes of a team's traffic, a burst every few minutes, plus repeats the cache answers.
+    const bursts: [AppName, number][][] = [
+      [['timesheet-sync', 6], ['slack-bot', 2]],
+      [['payroll-export', 14]],
+      [['timesheet-sync', 4], ['slack-bot', 3]],
+      [['timesheet-sync', 3]],
+      [['payroll-export', 18], ['slack-bot', 1]],
+      [['timesheet-sync', 8], ['slack-bot', 2]],
+      [['timesheet-sync', 5], ['payroll-export', 6]],
+    ]
+    for (const burst of bursts) {
+      for (const [app, count] of burst) {
+        for (let i = 0; i < count; i++) t.equal(await call(app, `/v2/projects/${20001 + ((n * 7) % 240)}/tasks?page_limit=${1 + (n % 5)}`), 200)
+      }
+      t.equal(await call('timesheet-sync', '/v2/users/me'), 200)
+      clock.advance(6 * 60_000)
+    }
+
+    const profile = mkdtempSync(join(tmpdir(), 'hsg-chromium-'))
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'dark',
+    })
+    t.teardown(async () => {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    })
+    const page = context.pages()[0] ?? (await context.newPage())
+    const problems: string[] = []
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') problems.push(`console: ${msg.text()}`)
+    })
+    const text = (selector: string) => page.locator(selector).innerText()
+
+    await page.goto(`${gw.address}/_gateway/`)
+    const used = (await status()).budget.used
+    t.ok(used > 50, `the hour holds ${used} upstream requests`)
+    await page.waitForFunction((expected) => document.getElementById('budget-used')?.textContent === String(expected), used, { timeout: 20_000 })
+    t.equal(await text('#budget-limit'), '200')
+    t.match(await text('#cache-ratio'), /^\d+(\.\d)? %$/, 'the cache hit ratio is shown')
+    t.match(await text('#token-expiry'), /^expires in \d+ min$/, 'the token expiry is shown')
+    t.match(await text('#token-refreshed'), /ago$/)
+    t.notMatch(await page.content(), /eyJ|refresh_token|access_token/, 'no token on the page')
+
+    // The plot: a canvas of the full width, one legend entry per app and the limit line.
+    const canvas = await page.locator('#plot canvas').first().boundingBox()
+    t.ok(canvas !== null && canvas.width > 900 && canvas.height > 200, `the plot is drawn (${canvas?.width}×${canvas?.height})`)
+    const legend = await text('#legend')
+    for (const app of Object.keys(KEYS)) t.match(legend, app, `the legend names ${app}`)
+    t.match(legend, /limit 200/)
+    t.ok(await plotHasInk(page), 'the stacked areas are painted')
+
+    // The journal lists the requests, newest first.
+    await page.waitForFunction(() => document.querySelectorAll('#journal tbody tr').length > 10, null, { timeout: 20_000 })
+    t.match(await text('#journal tbody tr:first-child'), /timesheet-sync\s+GET\s+\/v2\/users\/me\s+200\s+cache/)
+
+    // New traffic shows up by itself.
+    for (let i = 0; i < 5; i++) t.equal(await call('slack-bot', `/v2/organizations/1001/projects?page_limit=${i + 1}`), 200)
+    const after = (await status()).budget.used
+    t.equal(after, used + 5)
+    await page.waitForFunction((expected) => document.getElementById('budget-used')?.textContent === String(expected), after, { timeout: 20_000 })
+    await page.waitForFunction(() => /page_limit=5/.test(document.querySelector('#journal tbody tr')?.textContent ?? ''), null, { timeout: 20_000 })
+    t.pass('the numbers and the journal follow the traffic')
+
+    // The mode switch.
+    await page.click('#mode button[data-mode="mock"]')
+    await waitFor(async () => (await status()).mode === 'mock', 'the gateway to switch to mock')
+    await page.waitForSelector('#mode button[data-mode="mock"][aria-checked="true"]', { timeout: 20_000 })
+    t.equal(await page.getAttribute('#mode button[data-mode="live"]', 'aria-checked'), 'false')
+    await page.click('#mode button[data-mode="replay"]')
+    await page.waitForFunction(() => /Mode not switched/.test(document.getElementById('banner')?.textContent ?? ''), null, { timeout: 20_000 })
+    t.equal((await status()).mode, 'mock', 'a mode this gateway cannot serve is refused, and said so')
+    await page.click('#mode button[data-mode="live"]')
+    await waitFor(async () => (await status()).mode === 'live', 'the gateway to switch back to live')
+    await page.waitForSelector('#mode button[data-mode="live"][aria-checked="true"]', { timeout: 20_000 })
+
+    await page.waitForFunction(() => document.getElementById('banner')?.hidden === true, null, { timeout: 20_000 })
+    const artifacts = join(ROOT, 'test-artifacts')
+    mkdirSync(artifacts, { recursive: true })
+    const shot = await page.screenshot({ path: join(artifacts, 'dashboard.png') })
+    t.ok(shot.length > 20_000, 'a screenshot was saved to test-artifacts/dashboard.png')
+    const docs = join(ROOT, 'docs', 'dashboard.png')
+    if (!existsSync(docs) || process.env.HSG_UPDATE_SCREENSHOT === '1') await page.screenshot({ path: docs })
+    t.same(problems, [], 'no script errors on the page')
+  })
+}
+
+/** Polls a condition (bounded: 20 s). */
+async function waitFor(cond: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await cond()) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/** True when the plot's canvas has coloured pixels (the areas), not only the dark background and grid. */
+async function plotHasInk(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('#plot canvas')
+    if (!(canvas instanceof HTMLCanvasElement)) return false
+    const ctx = canvas.getContext('2d')
+    if (ctx === null) return false
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height)
+    let coloured = 0
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b, a] = [data[i]!, data[i + 1]!, data[i + 2]!, data[i + 3]!]
+      if (a > 0 && Math.max(r, g, b) - Math.min(r, g, b) > 40) coloured++
+    }
+    return coloured > 2000
+  })
+}

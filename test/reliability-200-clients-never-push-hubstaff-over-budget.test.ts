@@ -1,0 +1,82 @@
+// Load: many apps at once, most asking for something new, a budget far smaller than the demand
+// and a short window, so that the window turns over many times during the run. Hubstaff (the
+// fake, limiting at the same budget and window) must never have to refuse, no window of its own
+// request log may hold more than the budget, and every app gets an answer: 200 (from Hubstaff or
+// the cache) or the gateway's 429 with Retry-After.
+//
+// Sizes (npm run test:soak raises them): RELIABILITY_CLIENTS (200), RELIABILITY_REQUESTS (20000),
+// RELIABILITY_BUDGET (1000), RELIABILITY_WINDOW seconds (2).
+import t from 'tap'
+import { Pool } from 'undici'
+import { startLiveGateway } from './helpers/gateway.js'
+
+const CLIENTS = Number(process.env.RELIABILITY_CLIENTS ?? 200)
+const REQUESTS = Number(process.env.RELIABILITY_REQUESTS ?? 20_000)
+const BUDGET = Number(process.env.RELIABILITY_BUDGET ?? 1000)
+const WINDOW_S = Number(process.env.RELIABILITY_WINDOW ?? 2)
+
+/** The largest number of stamps inside any window (t - windowMs, t]. */
+function busiestWindow(stamps: number[], windowMs: number): number {
+  const sorted = [...stamps].sort((a, b) => a - b)
+  let most = 0
+  let first = 0
+  for (let last = 0; last < sorted.length; last++) {
+    while ((sorted[first] ?? 0) <= (sorted[last] ?? 0) - windowMs) first++
+    most = Math.max(most, last - first + 1)
+  }
+  return most
+}
+
+void t.test(`${CLIENTS} clients, ${REQUESTS} requests, a budget of ${BUDGET} per ${WINDOW_S} s`, { timeout: 600_000 }, async (t) => {
+  const windowMs = WINDOW_S * 1000
+  const { fake, gw } = await startLiveGateway(t, { budget: BUDGET, budgetWindow: WINDOW_S, logLevel: 'warn' }, { rateLimit: { limit: BUDGET, windowMs } })
+  // When each request reached Hubstaff, by wrapping the fake's own request log.
+  const arrivals: number[] = []
+  // (Only the times are kept: the log itself would hold every header of every request.)
+  fake.requests.push = (...items) => {
+    for (let i = 0; i < items.length; i++) arrivals.push(Date.now())
+    return 0
+  }
+
+  const pool = new Pool(gw.address, { connections: CLIENTS, pipelining: 1 })
+  t.teardown(() => pool.close())
+  const statuses = new Map<number, number>()
+  const unexplained: string[] = []
+  let cacheHits = 0
+  let next = 0
+  const client = async () => {
+    while (next < REQUESTS) {
+      const i = next++
+      // A quarter asks what another app asked a moment ago (a cache hit, or one request for all);
+      // the rest ask something new each time.
+      const path = i % 4 === 0 ? '/v2/users/me' : `/v2/projects/20001/tasks?page_limit=5&n=${i}`
+      const res = await pool.request({ method: 'GET', path })
+      const text = await res.body.text()
+      statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1)
+      if (res.headers['x-gateway-source'] === 'cache') cacheHits++
+      const fine =
+        res.statusCode === 200 ||
+        (res.statusCode === 429 &&
+          /^\d+$/.test(String(res.headers['retry-after'])) &&
+          String(res.headers['content-type']).startsWith('application/problem+json') &&
+          text.includes('HSG_BUDGET_EXHAUSTED'))
+      if (!fine && unexplained.length < 5) unexplained.push(`${res.statusCode} ${String(res.headers['content-type'])} ${text.slice(0, 200)}`)
+    }
+  }
+  const started = Date.now()
+  await Promise.all(Array.from({ length: CLIENTS }, client))
+  const seconds = (Date.now() - started) / 1000
+
+  const answered = [...statuses.values()].reduce((a, b) => a + b, 0)
+  t.equal(answered, REQUESTS, 'every request was answered')
+  t.same(unexplained, [], 'each answer is a 200 or the gateway 429 with Retry-After')
+  t.equal(fake.stats.rateLimited, 0, 'Hubstaff never answered 429')
+  t.ok(busiestWindow(arrivals, windowMs) <= BUDGET, `no ${WINDOW_S} s of Hubstaff's log holds more than ${BUDGET} requests (busiest: ${busiestWindow(arrivals, windowMs)})`)
+  t.ok((statuses.get(200) ?? 0) > BUDGET, 'the budget was used, window after window')
+  t.ok(cacheHits > 0, 'repeated questions were answered from the cache')
+  t.comment(`${seconds.toFixed(1)} s, ${Math.round(REQUESTS / seconds)} req/s; statuses ${JSON.stringify(Object.fromEntries(statuses))}; upstream ${arrivals.length}; cache hits ${cacheHits}`)
+
+  const after = await pool.request({ method: 'GET', path: '/_gateway/health' })
+  t.equal(after.statusCode, 200, 'healthy afterwards')
+  await after.body.dump()
+})
