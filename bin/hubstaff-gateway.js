@@ -13,6 +13,7 @@ const code = await main({
   env: process.env,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  isTTY: process.stderr.isTTY === true,
   readStdin: async () => {
     const chunks = []
     for await (const chunk of process.stdin) chunks.push(chunk)

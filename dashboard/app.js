@@ -3,6 +3,7 @@
 ;(() => {
   const POLL_MS = 1500
   const JOURNAL_ROWS = 60
+  const PLOT_HEIGHT = 250
   const PALETTE = ['#3f8f82', '#5f77b8', '#a88349', '#8a69b0', '#5e8f4c', '#b06a7c', '#4b8fa8', '#909048']
   const LIMIT_COLOR = '#e5736b'
   const AXIS = { stroke: '#8a94a0', grid: { stroke: '#222a33', width: 1 }, ticks: { stroke: '#2a323c', width: 1 }, font: '13px system-ui, sans-serif' }
@@ -30,6 +31,7 @@
   }
 
   const num = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '–')
+  const plural = (n, one, many) => `${num(n)} ${n === 1 ? one : many}`
 
   function duration(seconds) {
     const s = Math.max(0, Math.round(seconds))
@@ -49,6 +51,10 @@
     if (n < 1024) return `${n} B`
     if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
     return `${(n / 1024 / 1024).toFixed(1)} MB`
+  }
+
+  function hhmm(ms) {
+    return new Date(ms).toLocaleTimeString('en-GB', { hour12: false, hour: '2-digit', minute: '2-digit' })
   }
 
   function clock(ms) {
@@ -78,7 +84,7 @@
     const b = s.budget
     setText('budget-used', num(b.used))
     setText('budget-limit', num(b.limit))
-    setText('budget-window', `per ${duration(b.window)}`)
+    setText('budget-window', `· rolling ${duration(b.window)}`)
     setText('budget-remaining', num(b.remaining))
     setText('budget-resets', b.used === 0 ? '–' : duration(b.resetsIn))
     const share = b.limit > 0 ? b.used / b.limit : 0
@@ -101,13 +107,13 @@
     setBadge($('token-state'), t.state, tone)
     if (t.expiresAt) {
       const left = (Date.parse(t.expiresAt) - serverNow()) / 1000
-      setText('token-expiry', left > 0 ? `expires in ${duration(left)}` : 'expired')
+      setText('token-expiry', left > 0 ? duration(left) : 'expired')
     } else {
-      setText('token-expiry', t.state === 'empty' ? 'no token' : 'not fetched yet')
+      setText('token-expiry', t.state === 'empty' ? 'no token' : '–')
     }
     setText('token-refreshed', ago(t.refreshedAt))
-    setText('token-refreshes', num(t.refreshes))
-    setText('token-failures', num(t.failures))
+    setText('token-refreshes', plural(t.refreshes, 'refresh', 'refreshes'))
+    setText('token-failures', plural(t.failures, 'failure', 'failures'))
     const reason = $('token-reason')
     reason.hidden = !t.reason
     if (t.reason) setText('token-reason', t.reason.detail)
@@ -159,11 +165,11 @@
       plot = new uPlot(
         {
           width: el.clientWidth,
-          height: 280,
+          height: PLOT_HEIGHT,
           legend: { show: false },
           cursor: { drag: { x: false, y: false } },
           scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, 1) * 1.08] } },
-          axes: [{ ...AXIS }, { ...AXIS, size: 60 }],
+          axes: [{ ...AXIS, values: (_u, ticks) => ticks.map((s) => hhmm(s * 1000)) }, { ...AXIS, size: 60 }],
           series,
         },
         data,
@@ -271,6 +277,6 @@
     })
   }
 
-  window.addEventListener('resize', () => plot?.setSize({ width: $('plot').clientWidth, height: 280 }))
+  window.addEventListener('resize', () => plot?.setSize({ width: $('plot').clientWidth, height: PLOT_HEIGHT }))
   void tick()
 })()

@@ -31,7 +31,7 @@ export function observeRequest(gateway: Gateway, request: FastifyRequest, reply:
   gateway.metrics.requestFinished(sourceText, status, answer ?? undefined)
   const cacheStatus = reply.getHeader('cache-status')
   const slot = gateway.journal.claim()
-  slot.time = Date.now()
+  slot.time = gateway.now()
   slot.app = request.gatewayApp ?? '-'
   slot.method = request.method
   slot.path = journalPath(url)

@@ -1,8 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { Bindings, ChildLoggerOptions, Logger } from 'pino'
 
-type LogMethod = (...args: unknown[]) => void
-
 /**
  * A request's logger that becomes a pino child only when it writes a line. Fastify makes a child
  * per request; pino serialises (and redacts) its bindings at once, which on a cache hit costs more
@@ -25,7 +23,7 @@ export class LazyChildLogger {
   #write(level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace', args: unknown[]): void {
     if (this.#child === undefined && !this.#parent.isLevelEnabled(level)) return
     const logger = this.#real()
-    ;(logger[level] as LogMethod).apply(logger, args)
+    logger[level].call(logger, ...(args as [obj: unknown, msg?: string]))
   }
 
   get level(): string {
@@ -72,7 +70,7 @@ export class LazyChildLogger {
 /** Fastify's childLoggerFactory: lazy unless the route asks for its own level or serializers. */
 export function lazyChildLoggerFactory(logger: FastifyBaseLogger, bindings: Bindings, options: ChildLoggerOptions): FastifyBaseLogger {
   if (Object.keys(options).length > 0) return logger.child(bindings, options)
-  return new LazyChildLogger(logger as Logger, bindings) as unknown as FastifyBaseLogger
+  return new LazyChildLogger(logger as Logger, bindings)
 }
 
 /** Whether `log` writes lines at `level` (a lazy child and a pino logger both know). */

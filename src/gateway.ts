@@ -181,6 +181,7 @@ export class Gateway {
       store: stores.budget,
       limit: config.budget,
       windowMs,
+      marginMs: config.budgetMargin,
       reserve: config.budgetReserve,
       defaultPauseMs: config.budgetPause * 1000,
       now,
@@ -272,6 +273,11 @@ export class Gateway {
     const purged = this.#cache?.purge(checked) ?? 0
     await this.#cache?.sharedSettled()
     return purged
+  }
+
+  /** The gateway's clock (epoch ms): the budget's, the token's and the journal's. */
+  now(): number {
+    return this.#now()
   }
 
   /** Budget use per minute over the last `minutes`, with the limit it is spent against. */

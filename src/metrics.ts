@@ -28,7 +28,8 @@ const TOKEN_STATES = ['empty', 'ok', 'degraded', 'rejected'] as const
 const LATENCY_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60]
 const WAIT_BUCKETS = [0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 3600]
 
-type Child = { inc(value?: number): void }
+/** A count kept by the gateway itself: the hot path adds to a number, prom-client reads it when scraped. */
+type Cell = { n: number }
 
 /** A counter whose value lives elsewhere (a monotonic count of the gateway's own), set at scrape time. */
 function mirroredCounter(registry: Registry, name: string, help: string, read: () => number | Promise<number>): Counter {
@@ -51,23 +52,27 @@ function mirroredCounter(registry: Registry, name: string, help: string, read: (
  */
 export class Metrics {
   readonly registry = new Registry()
-  readonly #requests: Counter<'source' | 'status'>
-  readonly #requestChildren = new Map<string, Map<number, Child>>()
-  readonly #upstreamCalls: Counter
+  readonly #requests = new Map<string, Map<number, Cell>>()
+  readonly #upstreamCalls: Cell = { n: 0 }
+  readonly #splitPlans: Cell = { n: 0 }
+  readonly #splitPieces: Cell = { n: 0 }
   readonly #queueWait: Histogram
   readonly #latency: Histogram<'outcome'>
-  readonly #splitPlans: Counter
-  readonly #splitPieces: Counter
 
   constructor(sources: MetricSources) {
     const registers = [this.registry]
-    this.#requests = new Counter({
+    const requests = this.#requests
+    new Counter({
       name: 'hsg_requests_total',
       help: 'Requests answered, by X-Gateway-Source (upstream, cache, split, replay, mock, gateway) and HTTP status (499: the client left).',
       labelNames: ['source', 'status'],
       registers,
+      collect() {
+        this.reset()
+        for (const [source, byStatus] of requests) for (const [status, cell] of byStatus) this.inc({ source, status: String(status) }, cell.n)
+      },
     })
-    this.#upstreamCalls = new Counter({ name: 'hsg_upstream_calls_total', help: 'Upstream API requests spent on answers (retries, replays and split pieces included).', registers })
+    mirroredCounter(this.registry, 'hsg_upstream_calls_total', 'Upstream API requests spent on answers (retries, replays and split pieces included).', () => this.#upstreamCalls.n)
     this.#queueWait = new Histogram({ name: 'hsg_budget_queue_wait_seconds', help: 'Time requests sent with Prefer: wait spent queued for a budget slot.', buckets: WAIT_BUCKETS, registers })
     this.#latency = new Histogram({
       name: 'hsg_upstream_latency_seconds',
@@ -76,8 +81,8 @@ export class Metrics {
       buckets: LATENCY_BUCKETS,
       registers,
     })
-    this.#splitPlans = new Counter({ name: 'hsg_split_plans_total', help: 'Requests answered in date-range pieces.', registers })
-    this.#splitPieces = new Counter({ name: 'hsg_split_pieces_total', help: 'Date-range pieces fetched for split requests.', registers })
+    mirroredCounter(this.registry, 'hsg_split_plans_total', 'Requests answered in date-range pieces.', () => this.#splitPlans.n)
+    mirroredCounter(this.registry, 'hsg_split_pieces_total', 'Date-range pieces fetched for split requests.', () => this.#splitPieces.n)
 
     // One read of the budget per scrape, shared by every figure taken from it.
     let budget: BudgetFigures | undefined
@@ -183,28 +188,25 @@ export class Metrics {
     })
   }
 
-  /** One answered request (hot path: a map lookup and a few additions). */
+  /** One answered request (hot path: two map lookups and a few additions, nothing allocated). */
   requestFinished(source: string, status: number, response: Pick<GatewayResponse, 'upstreamCalls' | 'queueWaitMs' | 'split'> | undefined): void {
-    let bySource = this.#requestChildren.get(source)
+    let bySource = this.#requests.get(source)
     if (bySource === undefined) {
       bySource = new Map()
-      this.#requestChildren.set(source, bySource)
+      this.#requests.set(source, bySource)
     }
-    let child = bySource.get(status)
-    if (child === undefined) {
-      child = this.#requests.labels(source, String(status))
-      bySource.set(status, child)
-    }
-    child.inc()
+    const cell = bySource.get(status)
+    if (cell === undefined) bySource.set(status, { n: 1 })
+    else cell.n++
     if (response === undefined) return
-    if (response.upstreamCalls > 0) this.#upstreamCalls.inc(response.upstreamCalls)
+    this.#upstreamCalls.n += response.upstreamCalls
     if (response.queueWaitMs !== undefined) this.#queueWait.observe(response.queueWaitMs / 1000)
     if (response.split !== undefined) this.#split(response.split)
   }
 
   #split(split: SplitSummary): void {
-    this.#splitPlans.inc()
-    this.#splitPieces.inc(split.pieces)
+    this.#splitPlans.n++
+    this.#splitPieces.n += split.pieces
   }
 
   /** Wraps a terminal that calls Hubstaff so that each call's latency is observed. */

@@ -111,7 +111,7 @@ void t.test('an ID token with the wrong nonce, or signed by an unknown key, is r
     const result = await login(t, fake, dir)
     t.equal(result.code, 1, `${knob}: exit code 1`)
     t.match(result.stderr, /\nhubstaff-gateway: the code exchange or the ID token check failed \([^\n]+\); nothing was stored, run login again\n$/, `${knob}: one line`)
-    if (knob === 'nonce') t.match(result.stderr, /nonce/, 'names the nonce')
+    t.match(result.stderr, knob === 'nonce' ? /nonce/ : /signature verification failed/, `${knob}: names what failed`)
     t.notOk(existsSync(join(dir, 'tokens.json')), `${knob}: nothing stored`)
   }
 })

@@ -33,10 +33,10 @@ void t.test('a clean folder passes', async (t) => {
 })
 
 const PLANTS: Record<string, (text: string) => string> = {
-  'the configured personal access token': (text) => text.replace('"Ada"', `"${PAT}"`),
+  'the configured personal access token': (text) => text.replace('\\"Ada\\"', `\\"${PAT}\\"`),
   'a Bearer header': (text) => text.replace('"headers": [', '"headers": [{"name":"authorization","value":"Bearer abcdefghijklmnop"},'),
   'a token field in a body': (text) => text.replace('\\"name\\":\\"Ada\\"', '\\"refresh_token\\":\\"abcdefghijklmnop\\"'),
-  'a JWT': (text) => text.replace('"Ada"', '"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiI1MDAxIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"'),
+  'a JWT': (text) => text.replace('\\"Ada\\"', '\\"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiI1MDAxIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ\\"'),
 }
 
 for (const [what, plantIt] of Object.entries(PLANTS)) {
@@ -72,7 +72,7 @@ void t.test('a corrupt file fails the check; a missing folder is a usage error',
 void t.test('the installed command exits 1 on a planted secret', { skip }, async (t) => {
   const dir = join(t.testdir(), 'recordings')
   const { me } = folder(dir)
-  writeFileSync(join(dir, me), readFileSync(join(dir, me), 'utf8').replace('"Ada"', `"${PAT}"`))
+  writeFileSync(join(dir, me), readFileSync(join(dir, me), 'utf8').replace('\\"Ada\\"', `\\"${PAT}\\"`))
   const exit = await run(t, ['recordings', 'check', dir, '--state-dir', join(dir, '..', 'state')], { HUBSTAFF_REFRESH_TOKEN: PAT })
   t.equal(exit.code, 1)
   t.match(exit.stdout, `SECRET ${me}: holds 1 secret (known-token on line`)

@@ -5,15 +5,19 @@
 // the cache) or the gateway's 429 with Retry-After.
 //
 // Sizes (npm run test:soak raises them): RELIABILITY_CLIENTS (200), RELIABILITY_REQUESTS (20000),
-// RELIABILITY_BUDGET (1000), RELIABILITY_WINDOW seconds (2).
+// RELIABILITY_BUDGET (1000), RELIABILITY_WINDOW seconds (2), RELIABILITY_MARGIN_MS (500).
 import t from 'tap'
 import { Pool } from 'undici'
-import { startLiveGateway } from './helpers/gateway.js'
+import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
+import { BUILT, NOT_BUILT, spawnGateway } from './helpers/gateway.js'
 
 const CLIENTS = Number(process.env.RELIABILITY_CLIENTS ?? 200)
 const REQUESTS = Number(process.env.RELIABILITY_REQUESTS ?? 20_000)
 const BUDGET = Number(process.env.RELIABILITY_BUDGET ?? 1000)
 const WINDOW_S = Number(process.env.RELIABILITY_WINDOW ?? 2)
+// Hubstaff counts a request when it arrives; on a loaded 2-core machine running the clients, the
+// fake and the gateway, the way there takes up to a few hundred ms, so slots are kept that much longer.
+const MARGIN_MS = Number(process.env.RELIABILITY_MARGIN_MS ?? 500)
 
 /** The largest number of stamps inside any window (t - windowMs, t]. */
 function busiestWindow(stamps: number[], windowMs: number): number {
@@ -27,9 +31,16 @@ function busiestWindow(stamps: number[], windowMs: number): number {
   return most
 }
 
-void t.test(`${CLIENTS} clients, ${REQUESTS} requests, a budget of ${BUDGET} per ${WINDOW_S} s`, { timeout: 600_000 }, async (t) => {
+void t.test(`${CLIENTS} clients, ${REQUESTS} requests, a budget of ${BUDGET} per ${WINDOW_S} s`, { timeout: 600_000, skip: BUILT ? false : NOT_BUILT }, async (t) => {
   const windowMs = WINDOW_S * 1000
-  const { fake, gw } = await startLiveGateway(t, { budget: BUDGET, budgetWindow: WINDOW_S, logLevel: 'warn' }, { rateLimit: { limit: BUDGET, windowMs } })
+  // The gateway in a process of its own, as deployed: the clients and the fake share this one.
+  const fake = await startFakeHubstaff({ rateLimit: { limit: BUDGET, windowMs } })
+  t.teardown(() => fake.close())
+  const gw = await spawnGateway(
+    ['--port', '0', '--state-dir', t.testdir(), '--upstream', fake.origin, '--auth-url', fake.origin, '--budget', String(BUDGET), '--budget-window', String(WINDOW_S), '--budget-margin', String(MARGIN_MS)],
+    { HUBSTAFF_REFRESH_TOKEN: fake.issueRefreshToken() },
+  )
+  t.teardown(() => gw.kill('SIGKILL'))
   // When each request reached Hubstaff, by wrapping the fake's own request log.
   const arrivals: number[] = []
   // (Only the times are kept: the log itself would hold every header of every request.)

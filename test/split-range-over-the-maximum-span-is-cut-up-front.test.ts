@@ -64,3 +64,12 @@ void t.test('what is not split goes to Hubstaff as sent', async (t) => {
     t.equal(fake.stats.apiRequests - before, 1, `${what}: sent once, as it was`)
   }
 })
+
+void t.test('a piece Hubstaff refuses: the app gets that answer', async (t) => {
+  const { gw } = await startLiveGateway(t)
+  const res = await request(`${gw.address}/v2/organizations/9999/activities?${QUERY}`)
+  const body = (await res.body.json()) as { code?: string }
+  t.equal(res.statusCode, 404, "Hubstaff's 404 for an organization it does not know")
+  t.equal(body.code, 'not_found')
+  t.equal(res.headers['x-gateway-source'], 'upstream')
+})

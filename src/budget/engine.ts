@@ -10,6 +10,11 @@ export interface BudgetEngineOptions {
   /** Upstream requests allowed per window. */
   readonly limit: number
   readonly windowMs: number
+  /**
+   * Kept on top of the window before a slot frees, ms: Hubstaff counts a request when it arrives,
+   * the ledger when it leaves, and the time between varies (queues, event loop, network).
+   */
+  readonly marginMs?: number
   /** Slots of each window only interactive apps may use. */
   readonly reserve: number
   /** Pause after an upstream 429 without a usable Retry-After, ms. */
@@ -50,6 +55,8 @@ export class BudgetEngine {
   readonly limit: number
   readonly windowMs: number
   readonly store: BudgetStore
+  /** The window the ledger keeps a slot for: the window and the margin. */
+  readonly #ledgerMs: number
   readonly #reserve: number
   readonly #defaultPauseMs: number
   readonly #now: () => number
@@ -69,6 +76,7 @@ export class BudgetEngine {
     this.store = options.store
     this.limit = options.limit
     this.windowMs = options.windowMs
+    this.#ledgerMs = options.windowMs + (options.marginMs ?? 0)
     this.#reserve = Math.min(options.reserve, options.limit - 1)
     this.#defaultPauseMs = options.defaultPauseMs
     this.#now = options.now ?? Date.now
@@ -129,7 +137,7 @@ export class BudgetEngine {
     const now = this.#now()
     const last = this.#last
     const remaining = last.pausedUntil > now ? 0 : Math.max(0, this.limit - last.used)
-    const nextFree = last.pausedUntil > now ? last.pausedUntil : last.oldest === undefined ? now : last.oldest + this.windowMs
+    const nextFree = last.pausedUntil > now ? last.pausedUntil : last.oldest === undefined ? now : last.oldest + this.#ledgerMs
     const t = Math.max(0, Math.ceil((nextFree - now) / 1000))
     return {
       'ratelimit-policy': `"hourly";q=${this.limit};w=${Math.round(this.windowMs / 1000)}`,
@@ -144,7 +152,7 @@ export class BudgetEngine {
   #refreshSoon(now: number): void {
     if (now - this.#refreshedAt < 200) return
     this.#refreshedAt = now
-    this.store.snapshot(now, this.windowMs).then(
+    this.store.snapshot(now, this.#ledgerMs).then(
       (snap) => {
         this.#last = snap
       },
@@ -154,10 +162,10 @@ export class BudgetEngine {
 
   async status(): Promise<Record<string, unknown>> {
     const now = this.#now()
-    const snap = await this.store.snapshot(now, this.windowMs)
+    const snap = await this.store.snapshot(now, this.#ledgerMs)
     this.#last = snap
     const remaining = snap.pausedUntil > now ? 0 : Math.max(0, this.limit - snap.used)
-    const resetsIn = snap.oldest === undefined ? 0 : Math.max(0, Math.ceil((snap.oldest + this.windowMs - now) / 1000))
+    const resetsIn = snap.oldest === undefined ? 0 : Math.max(0, Math.ceil((snap.oldest + this.#ledgerMs - now) / 1000))
     return {
       limit: this.limit,
       window: Math.round(this.windowMs / 1000),
@@ -185,7 +193,7 @@ export class BudgetEngine {
     const quota = request.app.quota
     const result = await this.store.take({
       now,
-      windowMs: this.windowMs,
+      windowMs: this.#ledgerMs,
       cost: request.cost ?? 1,
       limit: request.app.priority === 'batch' ? this.limit - this.#reserve : this.limit,
       app: request.app.name,
@@ -205,14 +213,14 @@ export class BudgetEngine {
   async #slotAt(ahead: number, request: AcquireRequest): Promise<number> {
     const now = this.#now()
     const limit = request.app.priority === 'batch' ? this.limit - this.#reserve : this.limit
-    const snap = await this.store.snapshot(now, this.windowMs)
+    const snap = await this.store.snapshot(now, this.#ledgerMs)
     const cost = request.cost ?? 1
     // Slots needed beyond what is free now, counting the waiters in front.
     const short = snap.used + ahead + cost - limit
     let at = now
     if (short > 0) {
-      const times = await this.store.freeTimes(now, this.windowMs, short)
-      at = times[short - 1] ?? now + this.windowMs
+      const times = await this.store.freeTimes(now, this.#ledgerMs, short)
+      at = times[short - 1] ?? now + this.#ledgerMs
     }
     return Math.max(at, snap.pausedUntil)
   }

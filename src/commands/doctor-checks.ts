@@ -11,7 +11,8 @@ import { Gateway } from '../gateway.js'
 import { createRedisClient, whenReady } from '../redis-client.js'
 import { chooseRefreshToken } from '../token/manager.js'
 import type { StoredTokens } from '../token/store.js'
-import { openTokenStore, quietLogger, relative, tokenFacts } from './support.js'
+import { relative, tokenFacts } from './support.js'
+import { openTokenStore, quietLogger } from './token-access.js'
 
 export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip'
 
@@ -43,7 +44,7 @@ function isLoopback(host: string): boolean {
 /** Settings that are valid but risky: exposure without keys, a token on the command line. */
 export function configChecks(config: Config, sources: Readonly<Record<SettingKey, Source>>): Check[] {
   const checks: Check[] = []
-  const summary = `settings valid (mode ${config.mode ?? 'auto'}, upstream ${config.upstream}, budget ${config.budget} per ${config.budgetWindow} s)`
+  const summary = `settings valid (mode ${config.mode ?? 'live when a token is known, else mock'}, upstream ${config.upstream}, budget ${config.budget} per ${config.budgetWindow} s)`
   checks.push(check('config', 'ok', summary))
   if (!isLoopback(config.host) && config.apps.length === 0) {
     checks.push(
@@ -160,7 +161,9 @@ export async function tokenAndUpstreamChecks(config: Config, timeoutMs: number):
     } catch (err) {
       const code = isGatewayError(err) ? err.code : undefined
       const fix = code === 'HSG_AUTH_REFRESH_REJECTED' || code === 'HSG_AUTH_NO_TOKEN' ? LOGIN_FIX : `check the network and --auth-url (${config.authUrl})`
-      checks.push(check('token', 'fail', (err as Error).message, fix, { code }), check('upstream', 'skip', 'needs a token'))
+      // The manager's own retry plan means nothing once doctor exits.
+      const message = (err as Error).message.replace(/;? retrying in \d+ s\.?$/, '')
+      checks.push(check('token', 'fail', message, fix, { code }), check('upstream', 'skip', 'needs a token'))
       return checks
     }
     const status = gateway.tokens.status()

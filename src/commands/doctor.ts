@@ -1,6 +1,6 @@
 import { loadConfig, type LoadedConfig } from '../config/load.js'
 import { ConfigError } from '../errors.js'
-import { configChecks, redisCheck, stateDirChecks, tokenAndUpstreamChecks, type Check, type CheckStatus } from './doctor-checks.js'
+import type { Check, CheckStatus } from './doctor-checks.js'
 import { JSON_OPTION, printJson } from './support.js'
 import type { CliIo, Command } from './types.js'
 
@@ -48,6 +48,8 @@ export const doctorCommand: Command = {
       return 2
     }
     const { config, sources } = loaded
+    // The checks (and the whole gateway) load only when doctor runs.
+    const { configChecks, redisCheck, stateDirChecks, tokenAndUpstreamChecks } = await import('./doctor-checks.js')
     const checks: Check[] = [...configChecks(config, sources), ...(await stateDirChecks(config))]
     const redis = await redisCheck(config)
     checks.push(...(await tokenAndUpstreamChecks(config, timeout * 1000)), redis)

@@ -3,6 +3,7 @@ import { envName, SETTINGS, type SettingKey } from '../config/settings.js'
 import { doctorCommand } from './doctor.js'
 import { keyCommand } from './key.js'
 import { loginCommand } from './login.js'
+import { recordCommand } from './record.js'
 import { recordingsCommand } from './recordings.js'
 import { serveCommand } from './serve.js'
 import { specCommand } from './spec.js'
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   doctorCommand,
   loginCommand,
   tokenCommand,
+  recordCommand,
   keyCommand,
   recordingsCommand,
   specCommand,

@@ -50,7 +50,7 @@ export const recordingsCommand: Command = {
       return report.ok ? EXIT.ok : EXIT.failure
     }
     const name = (file: string) => relative(dir, file)
-    for (const p of report.problems) io.stdout(`${p.kind === 'secret' ? 'SECRET ' : 'CORRUPT'} ${name(p.file)}: ${p.detail}\n`)
+    for (const p of report.problems) io.stdout(`${p.kind === 'secret' ? 'SECRET' : 'CORRUPT'} ${name(p.file)}: ${p.detail}\n`)
     const summary = `${report.files} file(s), ${report.entries} recorded exchange(s) in ${dir}`
     io.stdout(report.ok ? `recordings check: ok, ${summary}\n` : `recordings check: ${report.problems.length} problem(s) in ${summary}\n`)
     return report.ok ? EXIT.ok : EXIT.failure

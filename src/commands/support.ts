@@ -1,10 +1,6 @@
-import { pino, type Logger } from 'pino'
 import { loadConfig } from '../config/load.js'
 import type { Config } from '../config/settings.js'
 import { jwtClaims } from '../token/jwt.js'
-import { MirroredTokenStore } from '../token/layered-store.js'
-import { RedisTokenStore } from '../token/redis-store.js'
-import { FileTokenStore, type TokenStore } from '../token/store.js'
 import type { CliIo, CommandContext, CommandOption } from './types.js'
 
 /** `--json`, shared by every command whose output a script would parse. */
@@ -15,21 +11,8 @@ export function settingsOf(context: CommandContext): Config {
   return loadConfig(context.cli, context.io.env).config
 }
 
-/** A logger that writes nothing: the commands speak on stdout/stderr in their own words. */
-export function quietLogger(): Logger {
-  return pino({ level: 'silent' })
-}
-
 export function printJson(io: CliIo, value: unknown): void {
   io.stdout(JSON.stringify(value, null, 2) + '\n')
-}
-
-/** The token store `serve` would use with these settings: the state dir, or Redis with a copy there. */
-export function openTokenStore(config: Config, logger: Logger = quietLogger()): { store: TokenStore; close: () => Promise<void> } {
-  const file = new FileTokenStore({ stateDir: config.stateDir })
-  if (config.redis === undefined) return { store: file, close: () => Promise.resolve() }
-  const store = new MirroredTokenStore({ shared: new RedisTokenStore({ redis: config.redis }), mirror: file, logger })
-  return { store, close: () => store.close() }
 }
 
 /** What may be shown of an access token: its claims, never the token. */

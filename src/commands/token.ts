@@ -1,6 +1,6 @@
 import { chooseRefreshToken } from '../token/manager.js'
 import type { StoredTokens } from '../token/store.js'
-import { JSON_OPTION, openTokenStore, printJson, relative, settingsOf, table, tokenFacts } from './support.js'
+import { JSON_OPTION, printJson, relative, settingsOf, table, tokenFacts } from './support.js'
 import type { Command } from './types.js'
 
 /**
@@ -51,6 +51,7 @@ export const tokenCommand: Command = {
   examples: ['hubstaff-gateway token', 'hubstaff-gateway token --json | jq -r .expiresAt'],
   async run(context) {
     const config = settingsOf(context)
+    const { openTokenStore } = await import('./token-access.js')
     const { store, close } = openTokenStore(config)
     let stored: StoredTokens | undefined
     try {

@@ -9,7 +9,7 @@ export interface CliIo {
   readonly stderr: (text: string) => void
   /** Standard input as text (commands that read a secret take it from here, not from argv). */
   readonly readStdin?: () => Promise<string>
-  /** True when stdout is a terminal (progress bars, colours); false in tests and pipes. */
+  /** True when stderr, where progress goes, is a terminal (then a progress bar; else plain lines). */
   readonly isTTY?: boolean
   /** Where a progress bar draws; defaults to process.stderr. */
   readonly progressStream?: NodeJS.WritableStream

@@ -438,7 +438,7 @@ export const SETTINGS = {
     schema: span(),
     default: undefined,
     defaultText: 'off',
-    allowed: 'a span such as 7d, 36h, 90m or seconds (from 60 s to 3 years)',
+    allowed: 'a span such as 7d, 36h, 90m or seconds, at least 60 s and at most 3 years',
     description: "Mock mode answers Hubstaff's blank reply (504, empty body) to a date range longer than this.",
   }),
 
@@ -491,6 +491,15 @@ export const SETTINGS = {
     allowed: 'the client secret of your Hubstaff app (printable characters, no spaces)',
     description: 'Client secret of that app; prefer the environment variable (a flag shows in the process list). Never printed.',
     secret: true,
+  }),
+
+  // ---- budget margin: Hubstaff counts arrivals, the ledger departures ----
+  budgetMargin: setting({
+    flag: 'budget-margin',
+    schema: wholeNumber(0, 60_000),
+    default: 0,
+    allowed: 'a whole number of milliseconds from 0 to 60000',
+    description: 'Milliseconds a slot stays taken after its window ends, for the time a request takes to reach Hubstaff (README, "The hourly budget").',
   }),
 
   // Settings of later features are added above this line, one block per feature.

@@ -1,10 +1,13 @@
+import { arrayElements } from './json-scan.js'
+
 /**
  * Merging the pages of the pieces of a split into the answer the unsplit query would have given:
  * the list key concatenated, ordered by id as Hubstaff orders it, duplicates by id dropped (pieces
  * that restart from a cursor may repeat a record), side-loaded arrays (`include=users,projects`)
- * merged and deduplicated. Each page is parsed on its own (pages are bounded by `page_limit`), each
- * record kept as its JSON text, and the long loops hand the event loop back every few
- * milliseconds, so that a 20 MB merge never stalls other requests.
+ * merged and deduplicated. Records are never rebuilt: each page's bytes are kept as they came,
+ * with the offsets of its records, and the answer is spliced together from them. Pages are parsed
+ * one at a time (they are bounded by `page_limit`) and the long loops hand the event loop back
+ * every few milliseconds, so that a 20 MB merge never stalls other requests.
  */
 
 /** Hands the event loop back when a loop has held it for `sliceMs`. */
@@ -20,11 +23,16 @@ export class Yielder {
   }
 }
 
-/** One record: its id (NaN when it has none), its JSON text and, with side-loads, what it refers to. */
-interface Item {
-  readonly id: number
-  readonly text: string
-  readonly refs: ReadonlyMap<string, readonly number[]> | undefined
+type Refs = ReadonlyMap<string, readonly number[]>
+
+/** One page's records: its bytes, and per record the id (NaN when none) and where it lies. */
+interface Run {
+  readonly buf: Buffer
+  readonly ids: Float64Array
+  readonly starts: Uint32Array
+  readonly ends: Uint32Array
+  /** What each record refers to among the side-loads, when the page has side-loads. */
+  readonly refs: (Refs | undefined)[] | undefined
 }
 
 /** Fields through which a record refers to a side-loaded record, as Hubstaff's `include=` follows them. */
@@ -35,28 +43,25 @@ function refFields(name: string): string[] {
   return fields
 }
 
+function refsOf(record: unknown, names: readonly string[]): Map<string, number[]> {
+  const out = new Map<string, number[]>()
+  if (typeof record !== 'object' || record === null) return out
+  const fields = record as Record<string, unknown>
+  for (const name of names) {
+    const ids = refFields(name).flatMap((field) => [fields[field]].flat()).filter((v): v is number => typeof v === 'number')
+    if (ids.length > 0) out.set(name, ids)
+  }
+  return out
+}
+
 function idOf(value: unknown): number {
   const id = (value as { id?: unknown } | null)?.id
   return typeof id === 'number' ? id : NaN
 }
 
-const byId = (a: Item, b: Item): number => (Number.isNaN(a.id) ? (Number.isNaN(b.id) ? 0 : 1) : Number.isNaN(b.id) ? -1 : a.id - b.id)
-
-/** Merges two runs sorted by id, dropping repeated ids. */
-async function mergeRuns(a: readonly Item[], b: readonly Item[], y: Yielder): Promise<Item[]> {
-  const out: Item[] = []
-  let i = 0
-  let j = 0
-  while (i < a.length || j < b.length) {
-    const x = a[i]
-    const z = b[j]
-    const take = z === undefined || (x !== undefined && byId(x, z) <= 0) ? (i++, x) : (j++, z)
-    if (take === undefined) break
-    const last = out[out.length - 1]
-    if (last === undefined || Number.isNaN(take.id) || last.id !== take.id) out.push(take)
-    if ((out.length & 1023) === 0) await y.maybe()
-  }
-  return out
+/** Id order; records without an id go last, in the order they came. */
+function before(a: number, b: number): boolean {
+  return Number.isNaN(b) ? !Number.isNaN(a) : !Number.isNaN(a) && a < b
 }
 
 /** What a page said about the next one. */
@@ -68,20 +73,25 @@ export interface PageRead {
 
 export interface MergedList {
   readonly listKey: string
+  /** Per merged record, in order: its id, the page it lies in, and where. */
   readonly ids: Float64Array
-  readonly texts: readonly string[]
-  readonly refs: readonly (ReadonlyMap<string, readonly number[]> | undefined)[]
+  readonly runs: Uint32Array
+  readonly starts: Uint32Array
+  readonly ends: Uint32Array
+  readonly pages: readonly Buffer[]
+  /** Per merged record, what it refers to among the side-loads (only when there are side-loads). */
+  readonly refs: readonly (Refs | undefined)[] | undefined
   /** Side-loaded records by name, sorted by id, as JSON texts. */
   readonly sideloads: ReadonlyMap<string, { ids: number[]; texts: string[] }>
   /** Other top-level keys of the first page (raw JSON text), kept as they came. */
   readonly extras: ReadonlyMap<string, string>
-  /** Memory held, roughly (UTF-16 texts and bookkeeping). */
+  /** Memory held, roughly. */
   readonly bytes: number
 }
 
 /** Collects pages, then merges them once every piece is in. */
 export class Merger {
-  readonly #runs: Item[][] = []
+  readonly #runs: Run[] = []
   readonly #side = new Map<string, Map<number, string>>()
   readonly #extras = new Map<string, string>()
 
@@ -103,10 +113,26 @@ export class Merger {
     const list = page[this.listKey]
     if (!Array.isArray(list)) return undefined
     const sideNames = Object.keys(page).filter((k) => k !== this.listKey && Array.isArray(page[k]))
-    const run: Item[] = list.map((record: unknown) => ({ id: idOf(record), text: JSON.stringify(record), refs: sideNames.length === 0 ? undefined : refsOf(record, sideNames) }))
-    // Hubstaff's pages are in id order already; a page that is not is put in order here.
-    if (!isSorted(run)) run.sort(byId)
-    this.#runs.push(run)
+    let located = arrayElements(body, this.listKey)
+    let buf = body
+    if (located === undefined || located.starts.length !== list.length) {
+      // Not expected of Hubstaff's JSON; the records are written out again rather than lost.
+      const texts = list.map((record) => JSON.stringify(record))
+      buf = Buffer.from(texts.join(','))
+      const starts = new Uint32Array(texts.length)
+      const ends = new Uint32Array(texts.length)
+      let at = 0
+      texts.forEach((text, k) => {
+        starts[k] = at
+        at += Buffer.byteLength(text)
+        ends[k] = at
+        at += 1
+      })
+      located = { starts, ends }
+    }
+    const ids = Float64Array.from(list, idOf)
+    const refs = sideNames.length === 0 ? undefined : list.map((record: unknown) => refsOf(record, sideNames))
+    this.#runs.push(sortedRun({ buf, ids, starts: located.starts, ends: located.ends, refs }))
     for (const name of sideNames) {
       const kept = this.#side.get(name) ?? new Map<number, string>()
       this.#side.set(name, kept)
@@ -120,60 +146,95 @@ export class Merger {
       this.#extras.set(key, JSON.stringify(value))
     }
     const next = (page.pagination as { next_page_start_id?: unknown } | undefined)?.next_page_start_id
-    return { next: typeof next === 'number' ? next : undefined, records: run.length }
+    return { next: typeof next === 'number' ? next : undefined, records: list.length }
   }
 
-  /** Merges every run (pairwise, so each record moves O(log runs) times) into one list. */
+  /** Merges every page (k-way, by id, dropping repeated ids) into one list. */
   async finish(y = new Yielder()): Promise<MergedList> {
-    let runs: Item[][] = this.#runs.length === 0 ? [[]] : this.#runs
-    while (runs.length > 1) {
-      const merged: Item[][] = []
-      for (let i = 0; i < runs.length; i += 2) {
-        const a = runs[i] ?? []
-        const b = runs[i + 1]
-        merged.push(b === undefined ? a : await mergeRuns(a, b, y))
-      }
-      runs = merged
+    const runs = this.#runs
+    const total = runs.reduce((n, r) => n + r.ids.length, 0)
+    const ids = new Float64Array(total)
+    const which = new Uint32Array(total)
+    const starts = new Uint32Array(total)
+    const ends = new Uint32Array(total)
+    const withRefs = runs.some((r) => r.refs !== undefined)
+    const refs: (Refs | undefined)[] | undefined = withRefs ? [] : undefined
+    const heads = new Uint32Array(runs.length)
+    // A binary heap of run numbers, ordered by each run's current record.
+    const heap: number[] = []
+    const headId = (r: number): number => (runs[r] as Run).ids[heads[r] as number] as number
+    const less = (a: number, b: number): boolean => {
+      const x = headId(a)
+      const z = headId(b)
+      return before(x, z) || (!before(z, x) && a < b)
     }
-    const items = runs[0] ?? []
-    const ids = new Float64Array(items.length)
-    const texts: string[] = new Array<string>(items.length)
-    const refs: (ReadonlyMap<string, readonly number[]> | undefined)[] = new Array<ReadonlyMap<string, readonly number[]> | undefined>(items.length)
-    let bytes = 256
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i] as Item
-      ids[i] = item.id
-      texts[i] = item.text
-      refs[i] = item.refs
-      bytes += item.text.length * 2 + 48 + (item.refs === undefined ? 0 : 64)
-      if ((i & 4095) === 0) await y.maybe()
+    const down = (k: number): void => {
+      for (;;) {
+        const l = 2 * k + 1
+        const r = l + 1
+        let m = k
+        if (l < heap.length && less(heap[l] as number, heap[m] as number)) m = l
+        if (r < heap.length && less(heap[r] as number, heap[m] as number)) m = r
+        if (m === k) return
+        ;[heap[k], heap[m]] = [heap[m] as number, heap[k] as number]
+        k = m
+      }
+    }
+    runs.forEach((run, r) => {
+      if (run.ids.length > 0) heap.push(r)
+    })
+    for (let k = (heap.length >> 1) - 1; k >= 0; k--) down(k)
+    let n = 0
+    while (heap.length > 0) {
+      const r = heap[0] as number
+      const run = runs[r] as Run
+      const at = heads[r] as number
+      const id = run.ids[at] as number
+      if (n === 0 || Number.isNaN(id) || ids[n - 1] !== id) {
+        ids[n] = id
+        which[n] = r
+        starts[n] = run.starts[at] as number
+        ends[n] = run.ends[at] as number
+        refs?.push(run.refs?.[at])
+        n++
+        if ((n & 4095) === 0) await y.maybe()
+      }
+      heads[r] = at + 1
+      if (at + 1 >= run.ids.length) {
+        heap[0] = heap[heap.length - 1] as number
+        heap.pop()
+      }
+      if (heap.length > 0) down(0)
     }
     const sideloads = new Map<string, { ids: number[]; texts: string[] }>()
+    let bytes = 1024 + n * 24
     for (const [name, byKey] of this.#side) {
       const sorted = [...byKey.entries()].sort((a, b) => a[0] - b[0])
       sideloads.set(name, { ids: sorted.map(([id]) => id), texts: sorted.map(([, text]) => text) })
       for (const [, text] of sorted) bytes += text.length * 2 + 48
     }
-    for (const text of this.#extras.values()) bytes += text.length * 2
+    for (const run of runs) bytes += run.buf.length + run.ids.length * 16
+    if (refs !== undefined) bytes += refs.length * 96
+    const pages = runs.map((r) => r.buf)
     this.#runs.length = 0
-    return { listKey: this.listKey, ids, texts, refs, sideloads, extras: this.#extras, bytes }
+    return { listKey: this.listKey, ids: ids.subarray(0, n), runs: which.subarray(0, n), starts: starts.subarray(0, n), ends: ends.subarray(0, n), pages, refs, sideloads, extras: this.#extras, bytes }
   }
 }
 
-function isSorted(run: readonly Item[]): boolean {
-  for (let i = 1; i < run.length; i++) if (byId(run[i - 1] as Item, run[i] as Item) > 0) return false
-  return true
-}
-
-function refsOf(record: unknown, names: readonly string[]): Map<string, number[]> {
-  const out = new Map<string, number[]>()
-  if (typeof record !== 'object' || record === null) return out
-  const fields = record as Record<string, unknown>
-  for (const name of names) {
-    const ids = refFields(name).flatMap((field) => [fields[field]].flat()).filter((v): v is number => typeof v === 'number')
-    if (ids.length > 0) out.set(name, ids)
+/** Hubstaff's pages are in id order already; a page that is not is put in order here. */
+function sortedRun(run: Run): Run {
+  const { ids } = run
+  let sorted = true
+  for (let k = 1; k < ids.length && sorted; k++) if (before(ids[k] as number, ids[k - 1] as number)) sorted = false
+  if (sorted) return run
+  const order = Array.from(ids, (_, k) => k).sort((a, b) => (before(ids[a] as number, ids[b] as number) ? -1 : before(ids[b] as number, ids[a] as number) ? 1 : a - b))
+  return {
+    buf: run.buf,
+    ids: Float64Array.from(order, (k) => ids[k] as number),
+    starts: Uint32Array.from(order, (k) => run.starts[k] as number),
+    ends: Uint32Array.from(order, (k) => run.ends[k] as number),
+    refs: run.refs === undefined ? undefined : order.map((k) => run.refs?.[k]),
   }
-  return out
 }
 
 /** The first index whose id is at least `startId` (records without an id sort last). */
@@ -197,51 +258,38 @@ export function pageBounds(list: MergedList, startId: number, limit: number | un
   return { from, to, next: nextId === undefined || Number.isNaN(nextId) ? undefined : nextId }
 }
 
-/** Strings are turned into bytes a megabyte at a time, yielding in between. */
-const CHUNK_CHARS = 1 << 20
-
 /**
  * One page of a merged list as Hubstaff would have answered it: the records from `startId` on, at
  * most `limit` of them (all without a limit), the side-loaded records they refer to, and
- * `pagination.next_page_start_id` only when another page exists.
+ * `pagination.next_page_start_id` only when another page exists. The records' bytes are copied
+ * as they came into one buffer of the exact size.
  */
 export async function renderPage(list: MergedList, startId: number, limit: number | undefined, y = new Yielder()): Promise<Buffer> {
   const { from, to, next } = pageBounds(list, startId, limit)
   const whole = from === 0 && to === list.ids.length
-  const chunks: Buffer[] = []
-  let text = ''
-  const push = async (piece: string): Promise<void> => {
-    text += piece
-    if (text.length >= CHUNK_CHARS) {
-      chunks.push(Buffer.from(text, 'utf8'))
-      text = ''
-      await y.maybe()
-    }
-  }
-  await push(`{${JSON.stringify(list.listKey)}:[`)
-  for (let i = from; i < to; i++) {
-    await push(i === from ? (list.texts[i] as string) : `,${list.texts[i] as string}`)
-    if ((i & 1023) === 0) await y.maybe()
-  }
-  await push(']')
+  const head = Buffer.from(`{${JSON.stringify(list.listKey)}:[`)
+  let tailText = ']'
   for (const [name, side] of list.sideloads) {
     let wanted: Set<number> | undefined
     if (!whole) {
       wanted = new Set<number>()
-      for (let i = from; i < to; i++) for (const id of list.refs[i]?.get(name) ?? []) wanted.add(id)
+      for (let i = from; i < to; i++) for (const id of list.refs?.[i]?.get(name) ?? []) wanted.add(id)
     }
-    await push(`,${JSON.stringify(name)}:[`)
-    let first = true
-    for (let k = 0; k < side.ids.length; k++) {
-      if (wanted !== undefined && !wanted.has(side.ids[k] as number)) continue
-      await push(first ? (side.texts[k] as string) : `,${side.texts[k] as string}`)
-      first = false
-    }
-    await push(']')
+    const texts = side.texts.filter((_, k) => wanted === undefined || wanted.has(side.ids[k] as number))
+    tailText += `,${JSON.stringify(name)}:[${texts.join(',')}]`
   }
-  for (const [key, value] of list.extras) await push(`,${JSON.stringify(key)}:${value}`)
-  if (next !== undefined) await push(`,"pagination":{"next_page_start_id":${next}}`)
-  await push('}')
-  chunks.push(Buffer.from(text, 'utf8'))
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)
+  for (const [key, value] of list.extras) tailText += `,${JSON.stringify(key)}:${value}`
+  if (next !== undefined) tailText += `,"pagination":{"next_page_start_id":${next}}`
+  const tail = Buffer.from(`${tailText}}`)
+  let size = head.length + tail.length + Math.max(0, to - from - 1)
+  for (let i = from; i < to; i++) size += (list.ends[i] as number) - (list.starts[i] as number)
+  const out = Buffer.allocUnsafe(size)
+  let at = head.copy(out, 0)
+  for (let i = from; i < to; i++) {
+    if (i > from) out[at++] = 0x2c
+    at += (list.pages[list.runs[i] as number] as Buffer).copy(out, at, list.starts[i], list.ends[i])
+    if ((i & 4095) === 0) await y.maybe()
+  }
+  tail.copy(out, at)
+  return out
 }

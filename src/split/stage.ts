@@ -8,7 +8,7 @@ import { KeptResults, type KeptResult } from './keep.js'
 import { renderPage } from './merge.js'
 import { bisect, cutToMaxSpan, lowerPageLimit, maxSpan } from './plan.js'
 import { endpointFor, parseSpan, type RangedEndpoint, type Span } from './ranges.js'
-import { runPlan, type PlanPiece, type ReservePlan } from './walk.js'
+import { PieceAnswer, runPlan, type PlanPiece, type ReservePlan } from './walk.js'
 
 export interface SplitOptions {
   /** Upstream calls of one plan at once. @default 2 */
@@ -133,7 +133,7 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     const startId = r.startId > 0 ? r.startId : undefined
     if (span.hi - span.lo > maxSpan(endpoint) && upFront) {
       const pieces = cutToMaxSpan(endpoint, span).map((s) => ({ span: s, depth: 0, startId, pageLimit }))
-      return answerFrom(await shared(next, request, r, pieces, 0), r, true)
+      return planned(next, request, r, pieces, 0)
     }
     let spent = 1
     try {
@@ -147,7 +147,17 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     let pieces: PlanPiece[]
     if (halves !== undefined) pieces = halves.map((s) => ({ span: s, depth: 1, startId, pageLimit }))
     else pieces = [{ span, depth: 0, startId, pageLimit: lowerPageLimit(pageLimit) ?? pageLimit }]
-    return answerFrom(await shared(next, request, r, pieces, spent), r, true)
+    return planned(next, request, r, pieces, spent)
+  }
+
+  async function planned(next: Handler, request: GatewayRequest, r: Ranged, pieces: PlanPiece[], spent: number): Promise<GatewayResponse> {
+    try {
+      return await answerFrom(await shared(next, request, r, pieces, spent), r, true)
+    } catch (err) {
+      // A piece Hubstaff refused (403, 404, a 400 on another parameter): the app gets that answer.
+      if (err instanceof PieceAnswer) return err.response
+      throw err
+    }
   }
 
   return Object.assign(stage, {

@@ -94,7 +94,7 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
   let calls = ctx.spent
   let leaves = 0
   let depth = 0
-  let failure: unknown
+  let failure: Error | undefined
   const running = new Set<Promise<void>>()
 
   const reserve = async (cost: number): Promise<void> => {
@@ -150,7 +150,7 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
 
   const launch = (piece: PlanPiece): void => {
     const task = walk(piece).catch((err: unknown) => {
-      if (failure === undefined) failure = err
+      failure ??= err instanceof Error ? err : new Error(String(err))
       stop.abort()
     })
     running.add(task)

@@ -12,7 +12,6 @@ import {
   DAY_MS,
   FAKE_DATA,
   filterIds,
-  isoDate,
   newTask,
   notesBetween,
   organizationProjects,
@@ -25,7 +24,11 @@ import {
   type TaskChanges,
 } from './fake-hubstaff-data.js'
 
+import { BlankReply, sendBlank, type FakeBlank } from './fake-hubstaff-blank.js'
+import { ApiError, dayParam, fail, invalid, notFound, parseQuery, Query, timeParam } from './fake-hubstaff-query.js'
+
 export { FAKE_DATA } from './fake-hubstaff-data.js'
+export { FAKE_BLANK_FORMS, type FakeBlank, type FakeBlankForm } from './fake-hubstaff-blank.js'
 
 export interface FakeHubstaffOptions {
   accessTokenTtl?: number
@@ -53,30 +56,6 @@ export interface RecordedRequest {
 }
 export type FakeFailure = undefined | { status: number; body?: string } | 'reset' | 'hang'
 export type FakeApiFailure = undefined | { status: number; body?: string; contentType?: string } | 'reset' | 'hang'
-
-/**
- * The forms Hubstaff's blank reply (its 30-second cut) may take: an empty 2xx, an empty or HTML
- * 502/503/504/524 from a proxy in front, the JSON error 15001, or no answer at all.
- */
-export const FAKE_BLANK_FORMS = [
-  'empty 200',
-  'empty 502',
-  'HTML 502',
-  'empty 503',
-  'HTML 503',
-  'empty 504',
-  'HTML 504',
-  'empty 524',
-  'HTML 524',
-  'error 15001',
-  'hang',
-] as const
-export type FakeBlankForm = (typeof FAKE_BLANK_FORMS)[number]
-/**
- * Blank replies to date-ranged lists whose range is longer than `overMs` (after the 400 checks),
- * unless the page asked is no larger than `smallPagesPass` records.
- */
-export type FakeBlank = undefined | { overMs: number; form: FakeBlankForm; smallPagesPass?: number }
 export interface FakeHubstaff {
   readonly origin: string
   readonly stats: FakeHubstaffStats
@@ -266,7 +245,10 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
       send(res, 200, text, headers)
     } catch (err) {
       if (err instanceof ApiError) return send(res, err.status, JSON.stringify(err.body))
-      if (err instanceof BlankReply) return sendBlank(res, err.form, () => fake.stats.blanks++)
+      if (err instanceof BlankReply) {
+        fake.stats.blanks++
+        return sendBlank(res, err.form)
+      }
       send(res, 500, JSON.stringify({ code: 'server_error', error: `fake-hubstaff bug: ${String(err)}`, error_code: 15000 }))
     }
   }
@@ -329,97 +311,9 @@ export async function startFakeHubstaff(options: FakeHubstaffOptions = {}): Prom
 // ---- /v2 routing: Grape-like parameter validation (400 before 404), envelopes, cursor pagination.
 
 type Reply = { kind: 'record' | 'list'; body: object } | { kind: 'empty' }
-type QueryValue = string | string[] | Record<string, string>
 type Handler = (id: number, q: Query, body: string, now: number) => Reply
 
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: object,
-  ) {
-    super(`fake-hubstaff ${status}`)
-  }
-}
-/** Thrown by a ranged route that would take Hubstaff past its 30-second cut. */
-class BlankReply extends Error {
-  constructor(readonly form: FakeBlankForm) {
-    super(`fake-hubstaff blank reply (${form})`)
-  }
-}
-
-const TIMEOUT_ENVELOPE = { code: 'server_timeout', error: 'Server timeout. Please decrease the number of items per page or narrow the date range.', error_code: 15001 }
-
-function sendBlank(res: ServerResponse, form: FakeBlankForm, count: () => void): void {
-  count()
-  if (form === 'hang') return // never answered: the client's own timeout ends it
-  if (form === 'error 15001') return send(res, 503, JSON.stringify(TIMEOUT_ENVELOPE))
-  const [shape, code] = form.split(' ')
-  const status = Number(code)
-  if (shape === 'HTML') {
-    return send(res, status, `<html><head><title>${status}</title></head><body><h1>${status} Gateway Time-out</h1></body></html>`, { 'content-type': 'text/html; charset=utf-8' })
-  }
-  // Hubstaff's own empty 200 still says JSON; a proxy's empty 5xx says nothing.
-  send(res, status, '', status === 200 ? { 'content-type': JSON_TYPE, 'content-length': '0' } : { 'content-length': '0' })
-}
-
-const invalid = (error: string): ApiError => new ApiError(400, { code: 'invalid_params', error, error_code: 11000 })
-const notFound = (): ApiError => new ApiError(404, NOT_FOUND)
 const STALE = { code: 'stale_object', error: 'The record has been modified. Please refresh and try again.', error_code: 11003 }
-
-function decode(text: string): string {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '))
-  } catch {
-    return text
-  }
-}
-
-/** Rack-style keys: `a=1`, `a[]=1&a[]=2` (array) and `a[start]=x` (hash). */
-function parseQuery(raw: string): Map<string, QueryValue> {
-  const out = new Map<string, QueryValue>()
-  for (const part of raw.split('&').filter((p) => p !== '')) {
-    const eq = part.indexOf('=')
-    const key = decode(eq === -1 ? part : part.slice(0, eq))
-    const value = decode(eq === -1 ? '' : part.slice(eq + 1))
-    const [, name, sub] = /^([^[\]]+)\[([^[\]]*)\]$/.exec(key) ?? []
-    const prev = name === undefined ? undefined : out.get(name)
-    if (name === undefined || sub === undefined) out.set(key, value)
-    else if (sub === '') out.set(name, Array.isArray(prev) ? [...prev, value] : [value])
-    else out.set(name, { ...(typeof prev === 'object' && !Array.isArray(prev) ? prev : {}), [sub]: value })
-  }
-  return out
-}
-
-class Query {
-  constructor(private readonly params: Map<string, QueryValue>) {}
-  string(name: string): string | undefined {
-    const value = this.params.get(name)
-    if (value !== undefined && typeof value !== 'string') throw invalid(`${name} is invalid`)
-    return value
-  }
-  hash(name: string, key: string): string | undefined {
-    const value = this.params.get(name)
-    return typeof value === 'object' && !Array.isArray(value) ? value[key] : undefined
-  }
-  /** Real clients send both `ids=1,2` and `ids[]=1&ids[]=2`; both mean the same list. */
-  list(name: string): string[] {
-    const value = this.params.get(name) ?? []
-    const items = typeof value === 'string' ? [value] : Array.isArray(value) ? value : Object.values(value)
-    return items.flatMap((item) => item.split(',')).filter((item) => item !== '')
-  }
-  ints(name: string): number[] {
-    return this.list(name).map((item) => (/^\d+$/.test(item) ? Number(item) : fail(invalid(`${name} is invalid`))))
-  }
-  int(name: string): number | undefined {
-    const value = this.string(name)
-    if (value === undefined) return undefined
-    return /^\d+$/.test(value) ? Number(value) : fail(invalid(`${name} is invalid`))
-  }
-}
-
-function fail(error: Error): never {
-  throw error
-}
 
 function jsonObject(body: string): Record<string, unknown> {
   let value: unknown = {}
@@ -442,21 +336,6 @@ function summaryOf(data: Record<string, unknown>, required: boolean): string | u
   if (data.summary === undefined && !required) return undefined
   if (typeof data.summary !== 'string' || data.summary.trim() === '') throw invalid('summary is missing or empty')
   return data.summary
-}
-
-/** ISO date-time; Ruby reads one without an offset as UTC, so this does too. */
-function timeParam(q: Query, key: string): number {
-  const raw = q.hash('time_slot', key) ?? fail(invalid(`time_slot[${key}] is missing`))
-  const shape = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/i.exec(raw)
-  const ms = Date.parse(shape?.[1] !== undefined && shape[4] === undefined ? `${raw}Z` : raw)
-  return shape === null || Number.isNaN(ms) ? fail(invalid(`time_slot[${key}] is invalid`)) : ms
-}
-
-/** A `YYYY-MM-DD` date as a day number since the Unix epoch. */
-function dayParam(q: Query, key: string): number {
-  const raw = q.hash('date', key) ?? fail(invalid(`date[${key}] is missing`))
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? Date.parse(raw) : NaN
-  return Number.isNaN(ms) || isoDate(ms) !== raw ? fail(invalid(`date[${key}] is invalid`)) : ms / DAY_MS
 }
 
 /** Called by ranged lists once the request is valid: may throw a BlankReply. */

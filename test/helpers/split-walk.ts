@@ -1,6 +1,6 @@
 // Walks a paginated Hubstaff list to its end, as an app does: through the gateway, or straight
 // against the fake Hubstaff (the reference walk of a fake that never blanks).
-import type Tap from 'tap'
+import type { Test } from 'tap'
 import { request } from 'undici'
 import type { FakeBlankForm, FakeHubstaff } from './fake-hubstaff.js'
 import { startLiveGateway } from './gateway.js'
@@ -24,7 +24,15 @@ const MAX_PAGES = 500
  * GETs `${base}${path}?${query}&page_limit=N`, then follows `pagination.next_page_start_id` until a
  * page has no `pagination`. Throws on anything but a 200 with JSON (with the answer in the message).
  */
-export async function walk(base: string, path: string, query: string, listKey: string, pageLimit: number | undefined, headers: Record<string, string> = {}): Promise<Walk> {
+export async function walk(
+  base: string,
+  path: string,
+  query: string,
+  listKey: string,
+  pageLimit: number | undefined,
+  headers: Record<string, string> = {},
+  onPage: (index: number) => void = () => {},
+): Promise<Walk> {
   const records: Record<string, unknown>[] = []
   const pages: WalkPage[] = []
   let cursor: number | undefined
@@ -38,6 +46,7 @@ export async function walk(base: string, path: string, query: string, listKey: s
     const body = JSON.parse(text) as Record<string, unknown>
     pages.push({ status: res.statusCode, headers: res.headers, body })
     records.push(...(body[listKey] as Record<string, unknown>[]))
+    onPage(i)
     const next = (body.pagination as { next_page_start_id?: number } | undefined)?.next_page_start_id
     if (next === undefined) return { records, pages }
     cursor = next
@@ -87,7 +96,7 @@ export interface FormCase {
  * for page; the next pages come from the merged result; the plan is in the header and the log.
  */
 export async function walkEqualsReference(
-  t: Tap.Test,
+  t: Test,
   form: FakeBlankForm,
   c: FormCase,
 ): Promise<void> {
@@ -97,7 +106,10 @@ export async function walkEqualsReference(
   const expected = await referenceWalk(fake, c.path, c.query, c.listKey, c.pageLimit)
   t.equal(expected.records.length, c.records, 'the reference walk holds every record of the range')
 
-  const got = await walk(gw.address, c.path, c.query, c.listKey, c.pageLimit)
+  let afterFirst = 0
+  const got = await walk(gw.address, c.path, c.query, c.listKey, c.pageLimit, {}, (i) => {
+    if (i === 0) afterFirst = fake.stats.apiRequests
+  })
   t.same(ids(got.records), ids(expected.records), 'same ids in the same order')
   t.same(got.records, expected.records, 'same records')
   const sizes = (w: Walk) => w.pages.map((p) => (p.body[c.listKey] as unknown[]).length)
@@ -111,6 +123,7 @@ export async function walkEqualsReference(
   if (got.pages.length > 1) {
     t.equal(got.pages[1]?.headers['x-gateway-source'], 'split', 'the next pages come from the merged result')
     t.match(String(got.pages[1]?.headers['x-gateway-split']), /; kept$/)
+    t.equal(fake.stats.apiRequests, afterFirst, `the other ${got.pages.length - 1} pages cost no upstream request`)
   }
   const line = gw.logRecords().find((r) => r.msg === 'request' && r.source === 'split')
   t.match(line, { split: plan }, 'the request line carries the plan')
