@@ -110,10 +110,11 @@ function figure(name, gateway, baseline, ratio, goal, higher, unit = '') {
 }
 
 async function cacheGroup(raw) {
-  const [bare, one, many] = await Promise.all([start('bare'), start('gateway-cache', ['1']), start('gateway-cache', [String(ENTRIES)])])
+  const [bare, map, one, many] = await Promise.all([start('bare'), start('fastify'), start('gateway-cache', ['1']), start('gateway-cache', [String(ENTRIES)])])
   const first = ['/v2/bench/items/0']
   const m = await measure('cache', [
     { name: 'bare node:http', url: bare.address, paths: first, child: bare.child },
+    { name: 'Fastify from a Map', url: map.address, paths: first, child: map.child },
     { name: 'gateway, 1 entry', url: one.address, paths: first, child: one.child },
     { name: `gateway, ${ENTRIES} entries`, url: many.address, random: { prefix: '/v2/bench/items/', count: ENTRIES }, child: many.child },
   ])
@@ -123,12 +124,14 @@ async function cacheGroup(raw) {
   figure('cache hit, req/s (2 KB body)', g1.rps, b.rps, g1.rps / b.rps, 0.9, true, '×')
   figure('cache hit, p99 ms', g1.p99, b.p99, g1.p99 / b.p99, 2, false, '×')
   figure('cache hit, server CPU µs/request (ratio: bare ÷ gateway)', g1.cpuMicrosPerRequest, b.cpuMicrosPerRequest, b.cpuMicrosPerRequest / g1.cpuMicrosPerRequest, undefined, true)
+  const f = m['Fastify from a Map']
+  figure('(reference) Fastify answering from a Map, req/s', f.rps, b.rps, f.rps / b.rps, undefined, true)
   figure(`cache hit, ${ENTRIES} vs 1 entries, req/s`, gN.rps, g1.rps, gN.rps / g1.rps, 0.9, true, '×')
   const perEntry = await ask(many.child, 'measure', 'perEntry')
   const limit = 1.3 * many.bodyBytes + 512
   figure(`memory per cached entry, bytes (${many.bodyBytes} B body)`, Math.round(perEntry), Math.round(limit), perEntry / limit, 1, false, '× (1.3 × body + 512 B)')
   raw.cache = { ...m, memoryPerEntryBytes: Math.round(perEntry), bodyBytes: many.bodyBytes, entries: many.entries }
-  for (const s of [bare, one, many]) s.child.disconnect()
+  for (const s of [bare, map, one, many]) s.child.disconnect()
 }
 
 async function passthroughGroup(raw) {
@@ -211,6 +214,12 @@ function splitMerge(raw) {
   const data = JSON.parse(readFileSync(file, 'utf8'))
   raw.splitMerge = data
   for (const row of Array.isArray(data.figures) ? data.figures : []) figures.push({ figure: row.figure, gateway: row.gateway ?? null, baseline: row.baseline ?? null, ratio: row.ratio ?? null, goal: row.goal ?? null, met: row.met })
+  // bench/split-merge.ts: one row per size, no baseline of its own.
+  for (const r of Array.isArray(data.results) ? data.results : []) {
+    const mb = (r.inputBytes / 1e6).toFixed(1)
+    figures.push({ figure: `split merge ${mb} MB (${r.pages} pages): MB/s`, gateway: r.throughputMBps, baseline: null, ratio: null, goal: null, met: undefined })
+    figures.push({ figure: `split merge ${mb} MB: longest event-loop block, ms (median / worst)`, gateway: `${r.maxBlockMs} / ${r.worstBlockMs}`, baseline: null, ratio: null, goal: null, met: undefined })
+  }
 }
 
 function machine() {

@@ -6,6 +6,7 @@
 //
 // roles:
 //   bare                          node:http answering a 2 KB body with Hubstaff's headers
+//   fastify                       Fastify answering the same bytes from a Map
 //   gateway-cache <entries>       the gateway (dist/) with <entries> answers cached; 'measure' asks the
 //                                 memory one cached entry costs (heap + buffers, freed by a purge)
 //   upstream                      the fake Hubstaff (test/helpers) for the pass-through benchmark
@@ -76,6 +77,19 @@ async function bare(): Promise<void> {
     res.end(BODY)
   })
   ready({ address })
+}
+
+/** Fastify answering the same bytes from a Map: what the framework alone costs. */
+async function fastifyMap(): Promise<void> {
+  const { default: Fastify } = await import('fastify')
+  const app = Fastify({ logger: false })
+  const answers = new Map([['/v2/bench/items/0', BODY]])
+  app.get('/v2/*', (req, reply) => {
+    const found = answers.get(req.url)
+    if (found === undefined) return reply.code(404).send()
+    return reply.headers(HEADERS).send(found)
+  })
+  ready({ address: await app.listen({ port: 0, host: '127.0.0.1' }) })
 }
 
 /** Tokens and the same body for every /v2 path: the cache benchmark's upstream, in-process. */
@@ -186,6 +200,7 @@ async function gatewayMock(spec: string, cache: string): Promise<void> {
 const [role, a = '', b = ''] = process.argv.slice(2)
 const roles: Record<string, () => Promise<void>> = {
   bare,
+  fastify: fastifyMap,
   'gateway-cache': () => gatewayCache(Number(a)),
   upstream,
   'gateway-live': () => gatewayLive(a, b),

@@ -87,6 +87,9 @@
     setText('budget-window', `· rolling ${duration(b.window)}`)
     setText('budget-remaining', num(b.remaining))
     setText('budget-resets', b.used === 0 ? '–' : duration(b.resetsIn))
+    const paused = $('budget-paused')
+    paused.hidden = !b.pausedUntil
+    if (b.pausedUntil) setText('budget-paused', `Hubstaff answered 429: upstream traffic paused until ${clock(Date.parse(b.pausedUntil))}`)
     const share = b.limit > 0 ? b.used / b.limit : 0
     const meter = $('budget-meter')
     meter.style.width = `${Math.min(100, share * 100).toFixed(1)}%`
@@ -107,16 +110,21 @@
     setBadge($('token-state'), t.state, tone)
     if (t.expiresAt) {
       const left = (Date.parse(t.expiresAt) - serverNow()) / 1000
+      setText('token-label', left > 0 ? 'Access token expires in' : 'Access token')
       setText('token-expiry', left > 0 ? duration(left) : 'expired')
     } else {
-      setText('token-expiry', t.state === 'empty' ? 'no token' : '–')
+      setText('token-label', 'Access token')
+      setText('token-expiry', t.state === 'empty' ? 'none' : 'not fetched yet')
     }
     setText('token-refreshed', ago(t.refreshedAt))
     setText('token-refreshes', plural(t.refreshes, 'refresh', 'refreshes'))
     setText('token-failures', plural(t.failures, 'failure', 'failures'))
     const reason = $('token-reason')
     reason.hidden = !t.reason
-    if (t.reason) setText('token-reason', t.reason.detail)
+    if (t.reason) {
+      setText('token-reason', t.reason.detail)
+      reason.title = t.reason.detail
+    }
 
     for (const button of document.querySelectorAll('#mode button')) {
       button.setAttribute('aria-checked', String(button.dataset.mode === s.mode))
@@ -249,8 +257,12 @@
       failingSince = undefined
       setText('updated', clock(Date.now()))
     } catch (err) {
-      failingSince ??= Date.now()
-      showBanner(`The gateway is not answering since ${clock(failingSince)} (${err.message}). Retrying every ${POLL_MS / 1000} s.`, 'bad')
+      if (err.status === 401) {
+        showBanner('The gateway refused the admin key: reload the page to enter it again.', 'bad')
+      } else {
+        failingSince ??= Date.now()
+        showBanner(`The gateway is not answering since ${clock(failingSince)} (${err.message}). Retrying every ${POLL_MS / 1000} s.`, 'bad')
+      }
     } finally {
       setTimeout(tick, POLL_MS)
     }

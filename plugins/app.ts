@@ -7,6 +7,7 @@ import { GatewayError, shuttingDown } from '../src/errors.js'
 import { registerProxy } from './proxy.js'
 import { requestLine } from './request-line.js'
 import { lazyChildLoggerFactory, logsAt } from './request-logger.js'
+import { clientErrorProblem } from './client-errors.js'
 import { observeRequest, registerObservation } from './observe.js'
 
 /** One line per request, after the answer: what a person reading the log needs, and no more. */
@@ -43,6 +44,8 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
     frameworkErrors: (error, _request, reply) => {
       void sendProblem(reply, new GatewayError('HSG_REQUEST_BAD_PATH', `The request URL is not valid (${error.message}).`))
     },
+    // And so do requests whose head cannot even be parsed.
+    clientErrorHandler: clientErrorProblem,
   })
   registerProblems(app)
   registerObservation(app)

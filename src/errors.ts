@@ -17,6 +17,7 @@ export const ERRORS = {
   HSG_REQUEST_BAD_PATH: { status: 400, title: 'Path not allowed' },
   HSG_REQUEST_TOO_LARGE: { status: 413, title: 'Request body too large' },
   HSG_REQUEST_BAD_BODY: { status: 400, title: 'Request body not readable' },
+  HSG_REQUEST_BAD_HEADERS: { status: 400, title: 'Request head not readable' },
   HSG_ROUTE_NOT_FOUND: { status: 404, title: 'No such gateway route' },
 
   // ---- the managed token ----
@@ -31,6 +32,7 @@ export const ERRORS = {
   HSG_UPSTREAM_UNREACHABLE: { status: 502, title: 'Hubstaff could not be reached' },
 
   // ---- budget and team mode ----
+  HSG_BUDGET_LEDGER_DAMAGED: { status: 500, title: 'Budget ledger damaged' },
   HSG_BUDGET_EXHAUSTED: { status: 429, title: 'Hourly budget spent' },
   HSG_APP_KEY_INVALID: { status: 401, title: 'Missing or unknown app key' },
   HSG_BUDGET_REDIS_DOWN: { status: 503, title: 'Shared budget store unreachable' },

@@ -18,7 +18,7 @@ import { buildPipelines, UPSTREAM_MODES } from './pipeline/index.js'
 import type { GatewayRequest, GatewayResponse, Handler } from './pipeline/types.js'
 import { upstreamTerminal } from './pipeline/upstream.js'
 import { exchangeRefreshToken } from './token/exchange.js'
-import { BudgetHistory, type BudgetHistorySeries } from './budget/history.js'
+import { BudgetHistory, seedHistory, type BudgetHistorySeries } from './budget/history.js'
 import { Journal } from './journal.js'
 import { Metrics, type BudgetFigures } from './metrics.js'
 import { TokenManager, type TokenStatus } from './token/manager.js'
@@ -124,6 +124,7 @@ export class Gateway {
       ? splitStage({
           concurrency: config.splitConcurrency,
           upFront: config.splitUpFront,
+          reuse: config.splitReuse,
           keepBytes: config.splitKeepBytes,
           policy: config.cachePolicy,
           identity: () => `${this.mode.current}:${config.upstream}`,
@@ -176,6 +177,7 @@ export class Gateway {
     const windowMs = config.budgetWindow * 1000
     const stores = await openStores(config, logger, now, { token: options.tokenStore, budget: options.budgetStore })
     const history = new BudgetHistory()
+    await seedHistory(history, stores.budget, now(), windowMs)
     const budget = new BudgetEngine({
       onGrant: (app, cost, at) => history.record(app, cost, at),
       store: stores.budget,

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { Logger } from 'pino'
 import { FileBudgetStore } from './budget/file-store.js'
 import { RedisBudgetStore } from './budget/redis-store.js'
@@ -36,9 +37,11 @@ export async function openStores(
       overrides.budget ??
       (await FileBudgetStore.open({
         stateDir: config.stateDir,
-        windowMs: config.budgetWindow * 1000,
+        windowMs: config.budgetWindow * 1000 + config.budgetMargin,
         now,
         onWriteError: (err) => logger.error({ err }, 'budget ledger not written; a restart would forget these requests'),
+        onDamaged: (skipped) =>
+          logger.warn({ code: 'HSG_BUDGET_LEDGER_DAMAGED', skipped }, `budget ledger ${join(config.stateDir, 'budget.log')}: ${skipped} unreadable line(s) skipped; the readable grants still count`),
       }))
     const token = overrides.token ?? new FileTokenStore({ stateDir: config.stateDir, onLockCompromised })
     return { token, budget, close: () => budget.close() }

@@ -1,8 +1,8 @@
 import t from 'tap'
 import { request } from 'undici'
 import { hashKey } from '../src/apps.js'
-import { BudgetHistory } from '../src/budget/history.js'
-import { sharedClock, startLiveGateway } from './helpers/gateway.js'
+import { BudgetHistory, EARLIER } from '../src/budget/history.js'
+import { sharedClock, startLiveGateway, startTestGateway } from './helpers/gateway.js'
 
 interface History {
   now: number
@@ -83,4 +83,24 @@ void t.test('budget history forgets what is older than it keeps, and minutes it 
   t.equal(later.total.length, 10, 'never more than it keeps')
   t.same(later.apps, { b: [5, 0, 0, 0, 0, 0, 0, 0, 0, 1] }, 'the first minute is forgotten, not added to the new one')
   t.end()
+})
+
+void t.test('after a restart the history still adds up to the budget the ledger holds', async (t) => {
+  const stateDir = t.testdir()
+  const { fake, gw } = await startLiveGateway(t, { stateDir, cache: 'off' })
+  for (let i = 0; i < 3; i++) {
+    const res = await request(`${gw.address}/v2/users/me`)
+    await res.body.dump()
+  }
+  await gw.close()
+  const again = await startTestGateway({ upstream: fake.origin, authUrl: fake.origin, stateDir })
+  t.teardown(() => again.close())
+  const h = (await (await request(`${again.address}/_gateway/budget/history`)).body.json()) as History
+  const status = (await (await request(`${again.address}/_gateway/status`)).body.json()) as { budget: { used: number } }
+  t.equal(status.budget.used, 3, 'the ledger kept the window')
+  t.same(Object.keys(h.apps), [EARLIER], 'shown apart: the ledger keeps when, not for whom')
+  t.equal(
+    h.total.reduce((a, b) => a + b, 0),
+    3,
+  )
 })

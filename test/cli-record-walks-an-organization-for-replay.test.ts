@@ -79,13 +79,21 @@ void t.test('a walk larger than the budget left is refused before any request, u
   t.match(refused.stderr, /^hubstaff-gateway: the walk needs \d+ more requests and the budget has 5 left in this window[^\n]*--yes[^\n]*\n$/)
   t.equal(f.stats.apiRequests, 0, 'nothing was asked of Hubstaff')
 
+  // Enough for the first estimate, not once the projects are known: it stops there and says why.
+  const later = await runCli(args(f, root, ['--budget', '8', '--json']), env)
+  t.equal(later.code, 1)
+  const stopped = JSON.parse(later.stdout) as { complete: boolean; stoppedBy: string; requests: number; written: number }
+  t.match(stopped, { complete: false, stoppedBy: /^the walk needs \d+ more requests and the budget has 5 left/ })
+  t.equal(stopped.requests, 3, 'only the organization, members and projects were fetched')
+  t.equal(stopped.written, 3, 'and kept')
+
   const forced = await runCli(args(f, root, ['--budget', '12', '--yes', '--json']), env)
   t.equal(forced.code, 1, 'stopped early: exit code 1')
   const summary = JSON.parse(forced.stdout) as { complete: boolean; stoppedBy: string; requests: number; written: number }
   t.equal(summary.complete, false)
   t.match(summary.stoppedBy, /budget/)
   t.ok(summary.requests <= 12, `no more than the budget (${summary.requests})`)
-  t.equal(f.stats.apiRequests, summary.requests)
+  t.equal(f.stats.apiRequests, 3 + summary.requests)
   t.equal(summary.written, summary.requests, 'what was fetched is kept')
 })
 
@@ -100,7 +108,7 @@ void t.test('a progress bar on a terminal, plain lines elsewhere', async (t) => 
   t.equal(tty.code, 0)
   t.match(drawn, /recording [\u2588\u2591]+ \d+\/\d+ requests \|/, 'a bar with the request count')
   t.notMatch(tty.stderr, /^\[\d+\/\d+\] GET/m, 'no per-request lines on a terminal')
-  t.match(tty.stdout, /recorded organization 1001 into .* in [\d.]+ s\n  requests:/, 'a summary')
+  t.match(tty.stdout, /recorded organization 1001 into .* in [\d.]+ s\n {2}requests:/, 'a summary')
 })
 
 void t.test('without --org, or with a bad --days, it is a usage error', async (t) => {

@@ -55,6 +55,7 @@ const BAD: Record<SettingKey, readonly string[]> = {
   split: ['maybe', 'split'],
   splitConcurrency: ['0', '17', 'two', '1.5'],
   splitUpFront: ['sometimes', '2'],
+  splitReuse: ['always', '-1'],
   splitKeepBytes: ['-1', '64mb', '17179869185'],
   clientId: ['has a space', ''],
   clientSecret: ['has a space', 'tab\there', ''],

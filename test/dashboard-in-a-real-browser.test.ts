@@ -164,6 +164,41 @@ if (!existsSync(CHROMIUM)) {
   })
 }
 
+if (existsSync(CHROMIUM)) {
+  void t.test('with an admin key, the browser asks for it once and the page works with it', async (t) => {
+    const key = 'admin-key-for-the-browser-0001'
+    const { gw } = await startLiveGateway(t, { adminKeySha256: hashKey(key) })
+    const res = await request(`${gw.address}/v2/users/me`)
+    await res.body.dump()
+    const profile = mkdtempSync(join(tmpdir(), 'hsg-chromium-'))
+    // What a person types into the browser's login prompt: any user name, the key as the password.
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: ARGS,
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      httpCredentials: { username: 'ops', password: key },
+    })
+    t.teardown(async () => {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    })
+    const page = context.pages()[0] ?? (await context.newPage())
+    const refused: string[] = []
+    page.on('response', (r) => {
+      if (r.status() >= 400 && r.status() !== 401) refused.push(`${r.status()} ${r.url()}`)
+    })
+    const answer = await page.goto(`${gw.address}/_gateway/`)
+    t.equal(answer?.status(), 200, 'the page loads with the key')
+    await page.waitForFunction(() => document.getElementById('budget-used')?.textContent === '1', null, { timeout: 20_000 })
+    await page.waitForFunction(() => /\/v2\/users\/me/.test(document.querySelector('#journal tbody tr')?.textContent ?? ''), null, { timeout: 20_000 })
+    t.pass('the page\'s own requests carry the key')
+    await page.click('#mode button[data-mode="mock"]')
+    await waitFor(() => Promise.resolve(gw.gateway.mode.current === 'mock'), 'the switch to mock')
+    t.same(refused, [])
+  })
+}
+
 /** Polls a condition (bounded: 20 s). */
 async function waitFor(cond: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {

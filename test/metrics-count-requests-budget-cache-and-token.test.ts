@@ -37,7 +37,7 @@ function parseProm(t: Test, text: string): { samples: Samples; types: Map<string
 }
 
 void t.test('metrics: Prometheus text whose counters follow the traffic', async (t) => {
-  const { fake, gw } = await startLiveGateway(t, { budget: 1, budgetWindow: 2 })
+  const { fake, gw } = await startLiveGateway(t, { budget: 1, budgetWindow: 3 })
   const scrape = async () => {
     const res = await request(`${gw.address}/_gateway/metrics`)
     t.equal(res.statusCode, 200)
@@ -84,8 +84,8 @@ void t.test('metrics: Prometheus text whose counters follow the traffic', async 
   t.equal(await get('/v2/users/me'), 200) // miss: the token is exchanged, one upstream call
   t.equal(await get('/v2/users/me'), 200) // hit
   t.equal(await get('/v2/organizations'), 429) // the budget is spent: refused at once
-  t.equal(await get('/v2/organizations', { prefer: 'wait=20' }), 200) // queues for the next slot
   t.equal(await get('/v3/nothing'), 404)
+  t.equal(await get('/v2/organizations', { prefer: 'wait=20' }), 200) // queues for the next slot
 
   const after = (await scrape()).samples
   t.equal(after.get('hsg_requests_total{source="upstream",status="200"}'), 2)
@@ -94,7 +94,7 @@ void t.test('metrics: Prometheus text whose counters follow the traffic', async 
   t.equal(after.get('hsg_requests_total{source="gateway",status="404"}'), 1)
   t.equal(after.get('hsg_upstream_calls_total'), 2)
   t.equal(after.get('hsg_upstream_latency_seconds_count{outcome="2xx"}'), 2, 'each upstream call is timed')
-  t.equal(after.get('hsg_budget_used'), 1, 'one slot of the window in use (the first has rolled out or is about to)')
+  t.equal(after.get('hsg_budget_used'), 1, 'one slot of the window in use: the queued request took the slot the first one freed')
   t.equal(after.get('hsg_budget_refused_total'), 1)
   t.equal(after.get('hsg_budget_queue_wait_seconds_count'), 1, 'the queued request is observed')
   t.ok((after.get('hsg_budget_queue_wait_seconds_sum') ?? 0) > 0)

@@ -13,10 +13,10 @@ for (const form of FAKE_BLANK_FORMS) {
       query: 'date[start]=2026-03-01&date[stop]=2026-03-31',
       listKey: 'daily_activities',
       pageLimit: 50,
-      // Ranges over ten days blank: 31 → 16 + 15 → 8 + 8 + 8 + 7 days.
+      // Ranges over ten days blank: the month is cut into its days.
       overMs: 10 * DAY_MS,
       records: 110,
-      depth: 2,
+      depth: 1,
     }),
   )
 }

@@ -12,10 +12,10 @@ for (const form of FAKE_BLANK_FORMS) {
       query: 'time_slot[start]=2026-03-01T00:00:00Z&time_slot[stop]=2026-04-01T00:00:00Z',
       listKey: 'notes',
       pageLimit: 50,
-      // Ranges over a week blank: 31 days → halves → quarters (7 or 8 days) → eighths.
+      // Ranges over a week blank: the month is cut into its days.
       overMs: 7 * DAY_MS,
       records: 273,
-      depth: 3,
+      depth: 1,
     }),
   )
 }

@@ -13,10 +13,10 @@ for (const form of FAKE_BLANK_FORMS) {
       query: 'time_slot[start]=2026-01-05T00:00:00Z&time_slot[stop]=2026-01-12T00:00:00Z',
       listKey: 'activities',
       pageLimit: 50,
-      // Ranges over two days blank: 7 days → halves → quarters that get through.
+      // Ranges over two days blank: the week is cut into its days, which get through.
       overMs: 2 * DAY_MS,
       records: 1200,
-      depth: 2,
+      depth: 1,
     }),
   )
 }

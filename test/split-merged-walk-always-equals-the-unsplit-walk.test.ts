@@ -81,6 +81,10 @@ const scenario = fc.record({
   overHours: fc.integer({ min: 1, max: 200 }),
   salt: fc.integer({ min: 0, max: 1000 }),
   concurrency: fc.integer({ min: 1, max: 3 }),
+  // Cut at midnights (and keep the days) or halve.
+  reuse: fc.boolean(),
+  // A second, overlapping query: days kept from the first may be merged into it.
+  shift: fc.integer({ min: 0, max: 2 }),
 })
 
 void t.test('split, merged and walked equals the unsplit walk', async (t) => {
@@ -101,13 +105,16 @@ void t.test('split, merged and walked equals the unsplit walk', async (t) => {
       const lo = s.kind === 'time' ? T0 + s.start * DAY : D0 + s.start
       const hi = s.kind === 'time' ? lo + s.days * DAY : lo + s.days - 1
       const param = s.kind === 'time' ? 'time_slot' : 'date'
-      const base = `${param}[start]=${fmt(lo)}&${param}[stop]=${fmt(hi)}${s.include ? '&include=users' : ''}`
-      const expected = await walkVia(reference.handler, s.kind, path, base, s.limit)
-      const stage = splitStage({ concurrency: s.concurrency })(blanking.handler)
-      const got = await walkVia(stage, s.kind, path, base, s.limit)
-      t.same(got.records, expected.records)
-      t.same(got.pages, expected.pages)
-      t.same(got.users, expected.users)
+      const query = (from: number, to: number) => `${param}[start]=${fmt(from)}&${param}[stop]=${fmt(to)}${s.include ? '&include=users' : ''}`
+      const stage = splitStage({ concurrency: s.concurrency, reuse: s.reuse })(blanking.handler)
+      const step = s.kind === 'time' ? s.shift * DAY + 3_600_000 * s.shift : s.shift
+      for (const base of [query(lo, hi), query(lo + step, hi + step)]) {
+        const expected = await walkVia(reference.handler, s.kind, path, base, s.limit)
+        const got = await walkVia(stage, s.kind, path, base, s.limit)
+        t.same(got.records, expected.records)
+        t.same(got.pages, expected.pages)
+        t.same(got.users, expected.users)
+      }
       if (blanking.calls() !== reference.calls()) split++
       return true
     }),

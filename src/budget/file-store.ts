@@ -1,4 +1,5 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises'
+import { GatewayError } from '../errors.js'
 import { join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import type { BudgetSnapshot, BudgetStore, TakeRequest, TakeResult } from './store.js'
@@ -42,6 +43,8 @@ export interface FileBudgetStoreOptions {
   readonly now?: () => number
   /** Called when the ledger cannot be written; the grant stands (memory is right), but a restart would forget it. */
   readonly onWriteError?: (err: unknown) => void
+  /** Called once at open when the ledger held lines it could not read (they are skipped). */
+  readonly onDamaged?: (skipped: number) => void
 }
 
 /**
@@ -83,13 +86,16 @@ export class FileBudgetStore extends MemoryBudgetStore {
     try {
       text = await readFile(store.path, 'utf8')
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new GatewayError('HSG_BUDGET_LEDGER_DAMAGED', `Cannot read the budget ledger ${store.path}: ${(err as Error).message}. Move it aside (the gateway then starts a new one).`, { cause: err })
+      }
     }
     const now = store.#now()
     const cutoff = now - options.windowMs
     // A kill -9 in the middle of an append leaves a torn last line: end it, so the next append
     // starts a line of its own instead of gluing onto it.
     if (text !== '' && !text.endsWith('\n')) store.#pending.push('\n')
+    let skipped = 0
     for (const line of text.split('\n')) {
       const pause = /^P (\d+)$/.exec(line)
       if (pause) {
@@ -97,10 +103,12 @@ export class FileBudgetStore extends MemoryBudgetStore {
         continue
       }
       const grant = /^(\d+)(?: (\S+))?$/.exec(line)
+      if (grant === null && line !== '') skipped++
       // A stamp from the future can only be damage; it would never leave the window.
       if (grant && Number(grant[1]) > cutoff && Number(grant[1]) <= now + options.windowMs) store.window.add(Number(grant[1]), grant[2])
     }
     store.#linesWritten = text === '' ? 0 : text.split('\n').length
+    if (skipped > 0) options.onDamaged?.(skipped)
     return store
   }
 

@@ -4,6 +4,8 @@
  * instances' grants are in the shared `used` of the status, not here).
  */
 
+import type { BudgetStore } from './store.js'
+
 const MINUTE = 60_000
 
 export interface BudgetHistorySeries {
@@ -68,5 +70,24 @@ export class BudgetHistory {
       if (any) apps[app] = values
     }
     return { from: first * MINUTE, step: 60, minutes: starts, total, apps }
+  }
+}
+
+/** Where the grants made before this process started are shown: the ledger keeps their times, not their apps. */
+export const EARLIER = 'before restart'
+
+/**
+ * After a restart the ledger still holds the window's grants; the history shows them (as
+ * `EARLIER`) so that it adds up to the budget used. Only for this instance's own ledger: with
+ * Redis the shared window also holds the other instances' grants.
+ */
+export async function seedHistory(history: BudgetHistory, store: BudgetStore, now: number, windowMs: number): Promise<void> {
+  if (store.kind !== 'file' && store.kind !== 'memory') return
+  try {
+    const { used } = await store.snapshot(now, windowMs)
+    if (used === 0) return
+    for (const frees of await store.freeTimes(now, windowMs, used)) history.record(EARLIER, 1, frees - windowMs)
+  } catch {
+    // The history is for looking at; a ledger that cannot be read now is the engine's business.
   }
 }

@@ -73,7 +73,9 @@ function pad(rows: readonly (readonly [string, string])[], indent = 2): string[]
 
 /** The `Commands:` block of the top-level help, one line per command. */
 export function commandList(): string[] {
-  return pad(COMMANDS.map((c) => [`hubstaff-gateway ${c.name}${c.usage === undefined ? '' : ` ${c.usage}`}`, c.summary]))
+  // As Prism's list: the command and its arguments; the options are in `<command> --help`.
+  const args = (usage: string | undefined) => (usage ?? '').replace(/\s*\[(--|options)[^\]]*\]/g, '').trim()
+  return pad(COMMANDS.map((c) => [`hubstaff-gateway ${c.name}${args(c.usage) === '' ? '' : ` ${args(c.usage)}`}`, c.summary]))
 }
 
 /** `hubstaff-gateway <command> --help`: usage, what it does, its options with defaults, examples. */

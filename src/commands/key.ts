@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { hashKey } from '../apps.js'
 import { ConfigError } from '../errors.js'
+import { JSON_OPTION, printJson } from './support.js'
 import type { Command } from './types.js'
 
 const USAGE = 'usage: hubstaff-gateway key new <app-name> | key hash [<key>] (the key is read from stdin when not given)'
@@ -20,12 +21,17 @@ export const keyCommand: Command = {
     ['new <app>', 'make a key for the app and print its config entry'],
     ['hash [<key>]', 'print the SHA-256 of a key (read from stdin when not given)'],
   ],
-  examples: ['hubstaff-gateway key new reports', 'printf %s "$KEY" | hubstaff-gateway key hash'],
+  options: [JSON_OPTION],
+  examples: ['hubstaff-gateway key new reports', 'printf %s "$KEY" | hubstaff-gateway key hash', 'hubstaff-gateway key new reports --json | jq -r .key'],
   async run({ cli, io }) {
     const [sub, value] = cli.args
     if (sub === 'new') {
       if (value === undefined || !/^[\w.-]{1,64}$/.test(value)) throw new ConfigError(`key new needs an app name of letters, digits, "_", "." or "-"; ${USAGE}`)
       const key = `hsg_${randomBytes(24).toString('base64url')}`
+      if (cli.options.json === true) {
+        printJson(io, { name: value, key, keySha256: hashKey(key) })
+        return 0
+      }
       io.stdout(`key (give it to the app; it is not stored anywhere): ${key}\n`)
       io.stdout(`add to "apps" in the config file: ${JSON.stringify({ name: value, keySha256: hashKey(key) })}\n`)
       return 0
@@ -33,7 +39,8 @@ export const keyCommand: Command = {
     if (sub === 'hash') {
       const key = (value ?? (await (io.readStdin ?? (() => Promise.resolve('')))())).trim()
       if (key === '') throw new ConfigError(`key hash needs a key; ${USAGE}`)
-      io.stdout(`${hashKey(key)}\n`)
+      if (cli.options.json === true) printJson(io, { keySha256: hashKey(key) })
+      else io.stdout(`${hashKey(key)}\n`)
       return 0
     }
     throw new ConfigError(USAGE)

@@ -466,6 +466,14 @@ export const SETTINGS = {
     allowed: 'on or off (also true, false, yes, no, 1, 0)',
     description: "A range longer than the endpoint allows (activities 7 days, daily 31, ...) is cut into pieces before it is sent, instead of getting Hubstaff's 400.",
   }),
+  splitReuse: setting({
+    flag: 'split-reuse',
+    schema: bool(),
+    default: true,
+    defaultText: 'on',
+    allowed: 'on or off (also true, false, yes, no, 1, 0)',
+    description: 'A blank range is cut at midnights and its whole days are kept, so that an overlapping later query fetches only the days it lacks.',
+  }),
   splitKeepBytes: setting({
     flag: 'split-keep-bytes',
     schema: wholeNumber(0, 17_179_869_184),

@@ -1,7 +1,6 @@
 import { LRUCache } from 'lru-cache'
-import type { HeaderMap } from '../pipeline/types.js'
+import type { HeaderMap, SplitSummary } from '../pipeline/types.js'
 import type { MergedList } from './merge.js'
-import type { SplitSummary } from '../pipeline/types.js'
 
 /** A merged result kept so that the app's next pages come from memory, at no cost. */
 export interface KeptResult {
@@ -9,13 +8,18 @@ export interface KeptResult {
   /** Hubstaff's headers of the first good page (content type, cache control). */
   readonly headers: Readonly<HeaderMap>
   readonly summary: SplitSummary
+  /** The first id it holds every record from (a plan started at the app's `page_start_id` lacks those before). */
+  readonly fromId: number
+  /** Pieces of it that came from earlier queries. */
+  readonly reused: number
   readonly storedAt: number
   readonly expiresAt: number
 }
 
 /**
- * Merged results by query (without `page_start_id` and `page_limit`), bounded in bytes (least
- * recently used first), each kept for the freshness the cache gives its route.
+ * Merged results by query (without `page_start_id` and `page_limit`), and whole-day pieces under
+ * their own keys (the query without its range, and the day), bounded in bytes together (least
+ * recently used first), each kept for the freshness the cache gives its route and range.
  */
 export class KeptResults {
   readonly #lru: LRUCache<string, KeptResult>

@@ -25,9 +25,9 @@ export class Yielder {
 
 type Refs = ReadonlyMap<string, readonly number[]>
 
-/** One page's records: its bytes, and per record the id (NaN when none) and where it lies. */
+/** Records sorted by id: per record the id (NaN when none), the buffer it lies in, and where. */
 interface Run {
-  readonly buf: Buffer
+  readonly bufs: Uint32Array
   readonly ids: Float64Array
   readonly starts: Uint32Array
   readonly ends: Uint32Array
@@ -73,7 +73,7 @@ export interface PageRead {
 
 export interface MergedList {
   readonly listKey: string
-  /** Per merged record, in order: its id, the page it lies in, and where. */
+  /** Per merged record, in order: its id, the page (of `pages`) it lies in, and where. */
   readonly ids: Float64Array
   readonly runs: Uint32Array
   readonly starts: Uint32Array
@@ -92,6 +92,7 @@ export interface MergedList {
 /** Collects pages, then merges them once every piece is in. */
 export class Merger {
   readonly #runs: Run[] = []
+  readonly #bufs: Buffer[] = []
   readonly #side = new Map<string, Map<number, string>>()
   readonly #extras = new Map<string, string>()
 
@@ -132,10 +133,10 @@ export class Merger {
     }
     const ids = Float64Array.from(list, idOf)
     const refs = sideNames.length === 0 ? undefined : list.map((record: unknown) => refsOf(record, sideNames))
-    this.#runs.push(sortedRun({ buf, ids, starts: located.starts, ends: located.ends, refs }))
+    const bufs = new Uint32Array(ids.length).fill(this.#bufs.push(buf) - 1)
+    this.#runs.push(sortedRun({ bufs, ids, starts: located.starts, ends: located.ends, refs }))
     for (const name of sideNames) {
-      const kept = this.#side.get(name) ?? new Map<number, string>()
-      this.#side.set(name, kept)
+      const kept = this.#sideOf(name)
       for (const record of page[name] as unknown[]) {
         const id = idOf(record)
         if (!Number.isNaN(id) && !kept.has(id)) kept.set(id, JSON.stringify(record))
@@ -147,6 +148,27 @@ export class Merger {
     }
     const next = (page.pagination as { next_page_start_id?: unknown } | undefined)?.next_page_start_id
     return { next: typeof next === 'number' ? next : undefined, records: list.length }
+  }
+
+  /** Adds a list merged before (a piece kept from an earlier query): its bytes are shared, not copied. */
+  addList(list: MergedList): void {
+    const base = this.#bufs.length
+    this.#bufs.push(...list.pages)
+    const bufs = Uint32Array.from(list.runs, (r) => r + base)
+    this.#runs.push({ bufs, ids: list.ids, starts: list.starts, ends: list.ends, refs: list.refs === undefined ? undefined : [...list.refs] })
+    for (const [name, side] of list.sideloads) {
+      const kept = this.#sideOf(name)
+      side.ids.forEach((id, k) => {
+        if (!kept.has(id)) kept.set(id, side.texts[k] as string)
+      })
+    }
+    for (const [key, value] of list.extras) if (!this.#extras.has(key)) this.#extras.set(key, value)
+  }
+
+  #sideOf(name: string): Map<number, string> {
+    const kept = this.#side.get(name) ?? new Map<number, string>()
+    this.#side.set(name, kept)
+    return kept
   }
 
   /** Merges every page (k-way, by id, dropping repeated ids) into one list. */
@@ -192,7 +214,7 @@ export class Merger {
       const id = run.ids[at] as number
       if (n === 0 || Number.isNaN(id) || ids[n - 1] !== id) {
         ids[n] = id
-        which[n] = r
+        which[n] = run.bufs[at] as number
         starts[n] = run.starts[at] as number
         ends[n] = run.ends[at] as number
         refs?.push(run.refs?.[at])
@@ -213,9 +235,9 @@ export class Merger {
       sideloads.set(name, { ids: sorted.map(([id]) => id), texts: sorted.map(([, text]) => text) })
       for (const [, text] of sorted) bytes += text.length * 2 + 48
     }
-    for (const run of runs) bytes += run.buf.length + run.ids.length * 16
+    for (const buf of this.#bufs) bytes += buf.length
     if (refs !== undefined) bytes += refs.length * 96
-    const pages = runs.map((r) => r.buf)
+    const pages = [...this.#bufs]
     this.#runs.length = 0
     return { listKey: this.listKey, ids: ids.subarray(0, n), runs: which.subarray(0, n), starts: starts.subarray(0, n), ends: ends.subarray(0, n), pages, refs, sideloads, extras: this.#extras, bytes }
   }
@@ -229,7 +251,7 @@ function sortedRun(run: Run): Run {
   if (sorted) return run
   const order = Array.from(ids, (_, k) => k).sort((a, b) => (before(ids[a] as number, ids[b] as number) ? -1 : before(ids[b] as number, ids[a] as number) ? 1 : a - b))
   return {
-    buf: run.buf,
+    bufs: Uint32Array.from(order, (k) => run.bufs[k] as number),
     ids: Float64Array.from(order, (k) => ids[k] as number),
     starts: Uint32Array.from(order, (k) => run.starts[k] as number),
     ends: Uint32Array.from(order, (k) => run.ends[k] as number),

@@ -81,3 +81,26 @@ export function lowerPageLimit(current: number | undefined): number | undefined 
   if (from <= LOWEST_PAGE_LIMIT) return undefined
   return Math.max(LOWEST_PAGE_LIMIT, Math.floor(from / 2))
 }
+
+/**
+ * A range cut at every UTC midnight: whole days, plus the part-days at either end. Whole days are
+ * what later queries share ("the last 7 days" asked every minute has six days in common with the
+ * one before), so they are what the gateway keeps.
+ */
+export function dayCells(kind: RangeKind, span: Span): Span[] {
+  const grid = dayGrid(kind)
+  const cells: Span[] = []
+  let lo = span.lo
+  for (let b = Math.floor(span.lo / grid) * grid + grid; b < span.hi; b += grid) {
+    cells.push({ lo, hi: b })
+    lo = b
+  }
+  cells.push({ lo, hi: span.hi })
+  return cells
+}
+
+/** Whether a piece is exactly one UTC day. */
+export function isWholeDay(kind: RangeKind, span: Span): boolean {
+  const grid = dayGrid(kind)
+  return span.hi - span.lo === grid && span.lo % grid === 0
+}

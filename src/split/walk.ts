@@ -68,12 +68,25 @@ export interface PlanContext {
   readonly reserve: ReservePlan | undefined
   /** Calls already spent on this request before the plan (the blank first attempt). */
   readonly spent: number
+  /** How a piece that blanks is cut again; undefined when it is the smallest. @default bisect */
+  readonly cut?: (span: Span) => Span[] | undefined
+  /** Pieces kept from earlier queries, merged in without asking Hubstaff. */
+  readonly preloaded?: readonly StoredPiece[]
+}
+
+/** A piece walked from its first record to its last: the whole answer for its range. */
+export interface StoredPiece {
+  readonly span: Span
+  readonly list: MergedList
+  readonly headers: HeaderMap
 }
 
 export interface PlanResult {
   readonly list: MergedList
   readonly headers: HeaderMap
   readonly summary: SplitSummary
+  /** The pieces fetched whole (from their first record, never cut), which later queries may reuse. */
+  readonly complete: readonly StoredPiece[]
 }
 
 const DROPPED_HEADERS = ['content-length', 'transfer-encoding', 'etag', 'last-modified', 'content-encoding']
@@ -89,8 +102,10 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
   const signal = AbortSignal.any([request.signal, stop.signal])
   const credit = new PlanCredit()
   const slots = new Slots(ctx.concurrency)
-  const merger = new Merger(endpoint.listKey)
-  let headers: HeaderMap | undefined
+  const cut = ctx.cut ?? ((span: Span) => bisect(endpoint.kind, span))
+  // Each piece merges its own pages, so that a piece fetched whole can be kept on its own.
+  const walked: { piece: PlanPiece; merger: Merger; whole: boolean }[] = []
+  let headers: HeaderMap | undefined = ctx.preloaded?.[0]?.headers
   let calls = ctx.spent
   let leaves = 0
   let depth = 0
@@ -121,6 +136,9 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
 
   const walk = async (piece: PlanPiece): Promise<void> => {
     depth = Math.max(depth, piece.depth)
+    const own = { piece, merger: new Merger(endpoint.listKey), whole: piece.startId === undefined }
+    walked.push(own)
+    const merger = own.merger
     let cursor = piece.startId
     let limit = piece.pageLimit
     let pages = 0
@@ -128,8 +146,9 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
       const answer = await fetchPage(piece, cursor, limit)
       const read = answer === 'blank' ? undefined : answer.status >= 200 && answer.status < 300 ? merger.add(answer.body) : fail(new PieceAnswer(answer))
       if (read === undefined) {
-        const halves = bisect(endpoint.kind, piece.span)
+        const halves = cut(piece.span)
         if (halves !== undefined) {
+          own.whole = false
           await reserve(halves.length)
           for (const half of halves) launch({ span: half, depth: piece.depth + 1, startId: cursor, pageLimit: piece.pageLimit })
           return
@@ -157,15 +176,24 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
     void task.finally(() => running.delete(task))
   }
 
-  await reserve(pieces.length)
+  if (pieces.length > 0) await reserve(pieces.length)
   for (const piece of pieces) launch(piece)
   while (running.size > 0) await Promise.all([...running])
   if (request.signal.aborted) throw new RequestAborted()
   if (failure !== undefined) throw failure
-  const list = await merger.finish(new Yielder())
+  const y = new Yielder()
   const kept: HeaderMap = {}
   for (const [name, value] of Object.entries(headers ?? {})) if (!DROPPED_HEADERS.includes(name)) kept[name] = value
-  return { list, headers: kept, summary: { pieces: leaves, depth, upstreamCalls: calls } }
+  const merger = new Merger(endpoint.listKey)
+  const complete: StoredPiece[] = []
+  for (const { piece, merger: own, whole } of walked) {
+    const list = await own.finish(y)
+    merger.addList(list)
+    if (whole) complete.push({ span: piece.span, list, headers: kept })
+  }
+  for (const stored of ctx.preloaded ?? []) merger.addList(stored.list)
+  const list = await merger.finish(y)
+  return { list, headers: kept, summary: { pieces: leaves + (ctx.preloaded?.length ?? 0), depth, upstreamCalls: calls }, complete }
 }
 
 function fail(error: Error): never {
