@@ -27,7 +27,7 @@ function sortKeys(value: unknown): unknown {
 export function bodyHash(body: Buffer | string | undefined): string {
   if (body === undefined || body.length === 0) return ''
   const text = typeof body === 'string' ? body : body.toString('utf8')
-  let canonical: string | Buffer = typeof body === 'string' ? body : body
+  let canonical: string | Buffer = body
   try {
     canonical = JSON.stringify(sortKeys(JSON.parse(text)))
   } catch {

@@ -157,8 +157,12 @@ export class ReplayIndex {
 
   status(): ReplayStatus {
     let entries = 0
-    for (const state of this.#files.values()) if ('entries' in state) entries += state.entries.length
-    const used = this.#used.size
+    let used = 0
+    for (const state of this.#files.values()) {
+      if (!('entries' in state)) continue
+      entries += state.entries.length
+      for (const r of state.entries) if (this.#used.has(`${r.file}#${r.index}`)) used++
+    }
     return { dir: this.dir, files: this.#files.size, entries, used, unused: entries - used, corrupt: this.corruptFiles() }
   }
 
