@@ -6,10 +6,12 @@
 //
 // Sizes (npm run test:soak raises them): RELIABILITY_CLIENTS (200), RELIABILITY_REQUESTS (20000),
 // RELIABILITY_BUDGET (1000), RELIABILITY_WINDOW seconds (2), RELIABILITY_MARGIN_MS (500).
+import { spawn } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import t from 'tap'
-import { Pool } from 'undici'
+import { Pool, request } from 'undici'
 import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
-import { BUILT, NOT_BUILT, spawnGateway } from './helpers/gateway.js'
+import { BIN, BUILT, cleanEnv, NOT_BUILT } from './helpers/gateway.js'
 
 const CLIENTS = Number(process.env.RELIABILITY_CLIENTS ?? 200)
 const REQUESTS = Number(process.env.RELIABILITY_REQUESTS ?? 20_000)
@@ -18,6 +20,35 @@ const WINDOW_S = Number(process.env.RELIABILITY_WINDOW ?? 2)
 // Hubstaff counts a request when it arrives; on a loaded 2-core machine running the clients, the
 // fake and the gateway, the way there takes up to a few hundred ms, so slots are kept that much longer.
 const MARGIN_MS = Number(process.env.RELIABILITY_MARGIN_MS ?? 500)
+
+/**
+ * The built gateway in a process of its own, logging warnings only (a line per request would
+ * measure the log), on a port chosen here; ready once its health route answers.
+ */
+async function quietGateway(args: string[], refreshToken: string): Promise<{ address: string; kill: () => void }> {
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
+  const child = spawn(process.execPath, [BIN, '--port', String(port), '--log-level', 'warn', ...args], {
+    env: cleanEnv({ HUBSTAFF_REFRESH_TOKEN: refreshToken }),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  })
+  const address = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 150; i++) {
+    if (child.exitCode !== null) throw new Error(`the gateway exited with ${child.exitCode}`)
+    const up = await request(`${address}/_gateway/health`).then(
+      (res) => res.body.dump().then(() => res.statusCode === 200),
+      () => false,
+    )
+    if (up) return { address, kill: () => void child.kill('SIGKILL') }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  child.kill('SIGKILL')
+  throw new Error('the gateway did not answer its health route within 15 s')
+}
 
 /** The largest number of stamps inside any window (t - windowMs, t]. */
 function busiestWindow(stamps: number[], windowMs: number): number {
@@ -36,11 +67,11 @@ void t.test(`${CLIENTS} clients, ${REQUESTS} requests, a budget of ${BUDGET} per
   // The gateway in a process of its own, as deployed: the clients and the fake share this one.
   const fake = await startFakeHubstaff({ rateLimit: { limit: BUDGET, windowMs } })
   t.teardown(() => fake.close())
-  const gw = await spawnGateway(
-    ['--port', '0', '--state-dir', t.testdir(), '--upstream', fake.origin, '--auth-url', fake.origin, '--budget', String(BUDGET), '--budget-window', String(WINDOW_S), '--budget-margin', String(MARGIN_MS)],
-    { HUBSTAFF_REFRESH_TOKEN: fake.issueRefreshToken() },
-  )
-  t.teardown(() => gw.kill('SIGKILL'))
+  const gw = await quietGateway([
+    '--state-dir', t.testdir(), '--upstream', fake.origin, '--auth-url', fake.origin,
+    '--budget', String(BUDGET), '--budget-window', String(WINDOW_S), '--budget-margin', String(MARGIN_MS),
+  ], fake.issueRefreshToken())
+  t.teardown(() => gw.kill())
   // When each request reached Hubstaff, by wrapping the fake's own request log.
   const arrivals: number[] = []
   // (Only the times are kept: the log itself would hold every header of every request.)

@@ -134,16 +134,20 @@ export class ReplayIndex {
   /** Up to `count` recorded requests closest to `request` (a display string from a miss). */
   nearest(request: string, count = 3): { request: string; file: string }[] {
     const method = request.split(' ')[0]
-    const scored: { request: string; file: string; score: number }[] = []
+    const candidates: { request: string; file: string; prefix: number }[] = []
     for (const [key, recorded] of this.#byKey) {
       const shown = display(key)
       const first = recorded[0]
       if (first === undefined) continue
-      // Another method is a worse match than any spelling of the same one.
-      const penalty = shown.split(' ')[0] === method ? 0 : 1000
-      scored.push({ request: shown, file: basename(first.file), score: distance(request, shown) + penalty })
+      let prefix = 0
+      while (prefix < shown.length && shown[prefix] === request[prefix]) prefix++
+      candidates.push({ request: shown, file: basename(first.file), prefix })
     }
-    return scored
+    // A big folder: the edit distance is only worth computing for those that share the longest start.
+    const shortlist = candidates.sort((a, b) => b.prefix - a.prefix).slice(0, 50)
+    return shortlist
+      // Another method is a worse match than any spelling of the same one.
+      .map((c) => ({ ...c, score: distance(request, c.request) + (c.request.split(' ')[0] === method ? 0 : 1000) }))
       .sort((a, b) => a.score - b.score || (a.request < b.request ? -1 : 1))
       .slice(0, count)
       .map(({ request: r, file }) => ({ request: r, file }))
