@@ -12,6 +12,8 @@ import { observeRequest } from './observe.js'
  * backslashes): with the managed token attached they must never reach anything else.
  */
 export function checkPath(path: string): void {
+  // Nearly every path: nothing encoded, no dot, no backslash, so nothing to decode or look at.
+  if (!/[%.\\\0]/.test(path)) return
   let decoded: string
   try {
     decoded = decodeURIComponent(path)

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { loadConfig, parseCommandLine, type LoadedConfig } from '../src/config/load.js'
-import { envName, SETTING_KEYS, SETTINGS } from '../src/config/settings.js'
+import { envName, SETTING_KEYS, SETTINGS, type SettingKey } from '../src/config/settings.js'
 
 type Env = Record<string, string | undefined>
 
@@ -161,6 +161,23 @@ void t.test('HUBSTAFF_REFRESH_TOKEN and HUBSTAFF_GATEWAY_REFRESH_TOKEN both seed
   t.end()
 })
 
+/** Settings without a default: each needs a valid sample below (the compiler asks for new ones). */
+type NoDefault = { [K in SettingKey]: (typeof SETTINGS)[K]['default'] extends undefined ? K : never }[SettingKey]
+
+/** A valid value per setting whose default would not show that the file set it. */
+const SAMPLE: Record<NoDefault, unknown> & Partial<Record<SettingKey, unknown>> = {
+  mode: 'mock',
+  logLevel: 'warn',
+  refreshToken: 'pat-sample',
+  redis: 'redis://r.test:6379',
+  spec: 'spec.json',
+  adminKeySha256: 'a'.repeat(64),
+  adminKey: 'k'.repeat(32),
+  mockBlankAfter: '7d',
+  clientId: 'client-sample',
+  clientSecret: 'secret-sample',
+}
+
 void t.test('config file keys are accepted as flag names and as camelCase', (t) => {
   const asFlags = configFile(t, { 'budget-window': 60, 'state-dir': '/tmp/flag-names', 'auth-url': 'http://auth.test', port: '9000' })
   let r = load(['--config', asFlags])
@@ -179,7 +196,7 @@ void t.test('config file keys are accepted as flag names and as camelCase', (t) 
   // Every setting can be given in the file, under either name.
   for (const key of SETTING_KEYS) {
     for (const name of new Set([key, SETTINGS[key].flag])) {
-      const value = key === 'mode' ? 'mock' : key === 'logLevel' ? 'warn' : key === 'redis' ? 'redis://r.test:6379' : SETTINGS[key].default ?? 'x'
+      const value = SAMPLE[key] ?? SETTINGS[key].default ?? 'x'
       const { sources } = load(['--config', configFile(t, { [name]: value })])
       t.equal(sources[key], 'file', `file key "${name}" sets ${key}`)
     }
