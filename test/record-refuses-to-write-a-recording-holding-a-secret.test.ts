@@ -61,15 +61,17 @@ void t.test('credentials and configured fields are scrubbed, and the rest is wri
   const body = { user: { id: 1, email: 'ada@example.com', access_token: 'abcdefghijkl' }, owner: { phone: '555', email: 'x@example.com' }, members: [{ email: 'b@example.com' }] }
   await recorder.wrap(() => Promise.resolve(answer(body)))(ask('/v2/users/me'))
   await recorder.wrap(() => Promise.resolve(answer({ ok: true })))(ask('/v2/tasks', JSON.stringify({ summary: 's', email: 'me@example.com' })))
-  t.match(recorder.status(), { written: 2, refused: 0 })
+  // Words are not credentials: an ordinary text that mentions them is written.
+  await recorder.wrap(() => Promise.resolve(answer({ summary: 'Bearer information for the password reset page', token_count: 3 })))(ask('/v2/tasks/7'))
+  t.match(recorder.status(), { written: 3, refused: 0 })
   const files = readdirSync(dir)
-  t.equal(files.length, 2)
+  t.equal(files.length, 3)
   for (const file of files) {
     const text = readFileSync(join(dir, file), 'utf8')
     t.notMatch(text, /example\.com|abcdefghijkl|"555"|session=abc|a=b|authorization|set-cookie|"date"|Mon, 05 Jan/i, `${file}: scrubbed`)
     t.notOk(text.includes(LIVE_ACCESS), `${file}: no bearer token`)
   }
-  const me = JSON.parse(readFileSync(join(dir, files.find((f) => f.startsWith('get_')) ?? ''), 'utf8')) as { log: { entries: { response: { content: { text: string } } }[] } }
+  const me = JSON.parse(readFileSync(join(dir, files.find((f) => f.startsWith('get_v2_users_me')) ?? ''), 'utf8')) as { log: { entries: { response: { content: { text: string } } }[] } }
   t.same(JSON.parse(me.log.entries[0]?.response.content.text ?? ''), {
     user: { id: 1, email: '[REDACTED]', access_token: '[REDACTED]' },
     owner: { phone: '[REDACTED]', email: '[REDACTED]' },

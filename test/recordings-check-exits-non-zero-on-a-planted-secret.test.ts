@@ -34,7 +34,7 @@ void t.test('a clean folder passes', async (t) => {
 
 const PLANTS: Record<string, (text: string) => string> = {
   'the configured personal access token': (text) => text.replace('\\"Ada\\"', `\\"${PAT}\\"`),
-  'a Bearer header': (text) => text.replace('"headers": [', '"headers": [{"name":"authorization","value":"Bearer abcdefghijklmnop"},'),
+  'a Bearer header': (text) => text.replace('"headers": [', '"headers": [{"name":"authorization","value":"Bearer abcdefghijklmnopqrstuvwx"},'),
   'a token field in a body': (text) => text.replace('\\"name\\":\\"Ada\\"', '\\"refresh_token\\":\\"abcdefghijklmnop\\"'),
   'a JWT': (text) => text.replace('\\"Ada\\"', '\\"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiI1MDAxIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ\\"'),
 }

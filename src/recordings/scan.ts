@@ -16,8 +16,8 @@ export interface SecretFinding {
 export const MIN_SECRET_LENGTH = 12
 
 const PATTERNS: readonly { kind: SecretKind; re: RegExp }[] = [
-  // An Authorization value, in a header or quoted in a body.
-  { kind: 'bearer', re: /\bBearer\s+(?!\[REDACTED\])[\w.~+/-]{8,}/gi },
+  // An Authorization value, in a header or quoted in a body (long enough not to be an English word).
+  { kind: 'bearer', re: /\b[Bb]earer\s+(?!\[REDACTED\])[\w.~+/-]{20,}/g },
   // A credential field with a value, also inside a JSON string (a recorded body): `\"access_token\":\"...\"`.
   {
     kind: 'token-field',

@@ -100,8 +100,9 @@ export async function walkEqualsReference(
   form: FakeBlankForm,
   c: FormCase,
 ): Promise<void> {
-  // A short upstream timeout, so that the `hang` form costs a second per level, not 40 s.
-  const { fake, gw } = await startLiveGateway(t, { upstreamTimeout: 1, splitConcurrency: 2 })
+  // For the `hang` form a short upstream timeout, so that it costs two seconds, not 40.
+  const hang = form === 'hang'
+  const { fake, gw } = await startLiveGateway(t, { upstreamTimeout: hang ? 2 : 40, splitConcurrency: 2 })
   fake.blank = { overMs: c.overMs, form }
   const expected = await referenceWalk(fake, c.path, c.query, c.listKey, c.pageLimit)
   t.equal(expected.records.length, c.records, 'the reference walk holds every record of the range')
@@ -117,7 +118,8 @@ export async function walkEqualsReference(
   t.notOk('pagination' in (got.pages.at(-1)?.body ?? {}), 'the last page has no pagination')
   t.ok(fake.stats.blanks > 0, 'Hubstaff did blank')
 
-  const plan = new RegExp(`^pieces=\\d+; depth=${c.depth}; upstream=\\d+$`)
+  // A busy machine may make a piece of the `hang` run time out too: then it is cut once more.
+  const plan = new RegExp(`^pieces=\\d+; depth=${hang ? '\\d+' : c.depth}; upstream=\\d+$`)
   t.equal(got.pages[0]?.headers['x-gateway-source'], 'split')
   t.match(String(got.pages[0]?.headers['x-gateway-split']), plan)
   if (got.pages.length > 1) {
