@@ -118,7 +118,9 @@ async function startGateway(flags: Record<string, string>) {
   const { startServer } = (await import(dist('plugins/server.js'))) as typeof ServerModule
   const stateDir = mkdtempSync(join(tmpdir(), 'hsg-bench-'))
   // Warn: one info line per request would measure pino, not the gateway.
-  const { config } = loadConfig({ flags: { port: '0', stateDir, logLevel: 'warn', ...flags }, configFile: undefined }, {})
+  // BENCH_GATEWAY_FLAGS: more settings for every gateway, as JSON (e.g. '{"journalSize":"100"}').
+  const extra = JSON.parse(process.env.BENCH_GATEWAY_FLAGS ?? '{}') as Record<string, string>
+  const { config } = loadConfig({ flags: { port: '0', stateDir, logLevel: 'warn', ...flags, ...extra }, configFile: undefined }, {})
   const server = await startServer(config, createLogger(config.logLevel))
   return { server, cleanup: () => rmSync(stateDir, { recursive: true, force: true }) }
 }

@@ -90,7 +90,11 @@ export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
         const answer = await gateway.handle(gatewayRequest)
         request.gatewayAnswer = answer
         reply.code(answer.status)
-        for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined) reply.header(name, value)
+        const headers = answer.headers
+        for (const name in headers) {
+          const value = headers[name]
+          if (value !== undefined) reply.header(name, value)
+        }
         reply.header('x-gateway-source', answer.source)
         return await reply.send(answer.body)
       } catch (err) {

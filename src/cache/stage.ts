@@ -6,7 +6,8 @@ import { requestDirectives, type RequestDirectives } from './directives.js'
 import { checkPurgePrefix, invalidatedBy } from './invalidation.js'
 import { cacheKey, parseQuery, pathOfRoute, routeOfKey, routeText, type QueryParam } from './key.js'
 import { compilePolicy, type PolicyOverride } from './policy.js'
-import type { SharedCacheTier, SharedEntry } from './shared-tier.js'
+import { SharedPath } from './shared-path.js'
+import type { SharedCacheTier } from './shared-tier.js'
 import type { CacheStats } from './stats.js'
 import { compactBody, Entry, ResponseStore, unpackHeaders } from './store.js'
 
@@ -86,13 +87,20 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
   const sieMs = (options.staleIfError ?? 3600) * 1000
   const keepMs = Math.max(swrMs, sieMs)
   const flights = new Map<string, Flight>()
-  const tier = options.shared
-  const sharedWaitMs = options.sharedWaitMs ?? 30_000
-  /** Shared-tier reads in progress, one per key. */
-  const peeks = new Map<string, Promise<boolean>>()
-  /** Bumped by every drop: a shared entry read before a write or purge must not be adopted after it. */
-  let generation = 0
-  let sharedWork: Promise<unknown> = Promise.resolve()
+  // What a write or purge on another instance dropped from the shared tier, this one drops locally.
+  const shared =
+    options.shared === undefined
+      ? undefined
+      : new SharedPath(options.shared, {
+          store,
+          keepMs,
+          clock,
+          waitMs: options.sharedWaitMs ?? 30_000,
+          onRemoteChange: (event) => {
+            if (event.kind === 'write') invalidate(event.path)
+            else dropWhere((route) => event.prefix === undefined || route.startsWith(event.prefix))
+          },
+        })
   const counts = { hits: 0, misses: 0, collapsed: 0, staleIfError: 0, backgroundRefreshes: 0 }
 
   /** The entry, unless it is past every window it could still be served in. */
@@ -120,7 +128,7 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
 
   /** Drops stored entries and in-flight answers whose route passes `test`. */
   function dropWhere(test: (route: string) => boolean): number {
-    generation++
+    shared?.changed()
     for (const [key, flight] of flights) {
       if (!test(routeOfKey(key))) continue
       flight.tainted = true
@@ -141,68 +149,6 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     return test
   }
 
-  /**
-   * Drops the shared entries a write or purge touched, then tells the other instances to drop
-   * theirs (in that order, so none adopts a shared entry the change made stale).
-   */
-  function dropShared(test: (route: string) => boolean, event: Parameters<SharedCacheTier['publish']>[0]): Promise<void> {
-    if (tier === undefined) return Promise.resolve()
-    const work = (async () => {
-      generation++
-      await tier.deleteWhere((key) => test(routeOfKey(key)))
-      await tier.publish(event)
-    })()
-    sharedWork = Promise.all([sharedWork, work])
-    return work
-  }
-
-  /** Reads the shared tier after a local miss and keeps a usable entry locally; true when it did. */
-  function peekShared(shared: SharedCacheTier, key: string): Promise<boolean> {
-    let peek = peeks.get(key)
-    if (peek === undefined) {
-      const seen = generation
-      peek = shared
-        .get(key)
-        .then((remote) => remote !== undefined && generation === seen && adopt(key, remote, clock()) !== undefined)
-        .finally(() => peeks.delete(key))
-      peeks.set(key, peek)
-    }
-    return peek
-  }
-
-  /** Keeps a shared entry locally unless it is past every window or older than the local one. */
-  function adopt(key: string, remote: SharedEntry, now: number): Entry | undefined {
-    if (now >= remote.freshUntil + keepMs) return undefined
-    const local = store.get(key)
-    if (local !== undefined && local.storedAt >= remote.storedAt) return local
-    const entry = new Entry(remote.body, unpackHeaders(remote.headerText), remote.storedAt, remote.freshUntil)
-    return store.set(key, entry) ? entry : undefined
-  }
-
-  /**
-   * Before a flight goes upstream: takes the shared lock, or, while another instance holds it,
-   * polls for the answer that instance is fetching. `{}` means fetch without the lock (Redis away,
-   * or the other instance took too long).
-   */
-  async function coordinate(shared: SharedCacheTier, key: string, state: FlightState): Promise<{ entry: Entry } | { token?: string }> {
-    const started = Date.now()
-    for (;;) {
-      const token = await shared.lock(key, sharedWaitMs)
-      if (token === undefined) return {}
-      // Even with the lock: the instance that held it may have stored its answer just before.
-      const remote = state.tainted ? undefined : await shared.get(key)
-      const now = clock()
-      if (remote !== undefined && now < remote.freshUntil && !state.tainted) {
-        const entry = adopt(key, remote, now) ?? new Entry(remote.body, unpackHeaders(remote.headerText), remote.storedAt, remote.freshUntil)
-        if (token !== false) void shared.unlock(key, token)
-        return { entry }
-      }
-      if (token !== false) return { token }
-      if (state.controller.signal.aborted || state.tainted || Date.now() - started >= sharedWaitMs) return {}
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-  }
-
   /** Keeps what a finished request brought back (here and in the shared tier); the entry when it was stored. */
   function settle(key: string, path: string, params: readonly QueryParam[], response: GatewayResponse, flight: FlightState): { stored: boolean; shared?: Promise<unknown> } {
     // A failure leaves the old entry alone: it is what stale-if-error serves.
@@ -211,7 +157,7 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     // Any other definite answer (404 after a delete, 403 after a permission change) replaces it.
     if (response.status !== 200) {
       store.delete(key)
-      return { stored: false, shared: tier?.delete(key) }
+      return { stored: false, shared: shared?.delete(key) }
     }
     if (!flight.storable || noStore(response.headers)) return { stored: false }
     const now = clock()
@@ -219,7 +165,7 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     if (ttlMs === 0) return { stored: false }
     const entry = new Entry(compactBody(response.body), response.headers, now, now + ttlMs)
     if (!store.set(key, entry)) return { stored: false }
-    return { stored: true, shared: tier?.set(key, entry, ttlMs + keepMs) }
+    return { stored: true, shared: shared?.set(key, entry, ttlMs) }
   }
 
   function startFlight(next: Handler, request: GatewayRequest, key: string, params: readonly QueryParam[], storable: boolean, background: boolean, coordinated = true): Flight {
@@ -227,21 +173,21 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     const headers: HeaderMap = {}
     for (const [name, value] of Object.entries(request.headers)) if (!CONDITIONAL.has(name)) headers[name] = value
     // The answer is shared, so it must not end with the first app that leaves.
-    const shared: GatewayRequest = { ...request, headers, signal: controller.signal }
+    const forAll: GatewayRequest = { ...request, headers, signal: controller.signal }
     const state: FlightState = { controller, background, storable, tainted: false, waiters: 0, done: false }
     const run = async (): Promise<Outcome> => {
       let token: string | undefined
       let written: Promise<unknown> | undefined
       try {
-        if (tier !== undefined && coordinated) {
-          const got = await coordinate(tier, key, state)
+        if (shared !== undefined && coordinated) {
+          const got = await shared.coordinate(key, state)
           if ('entry' in got) {
             const now = clock()
             return { response: fromCache(got.entry, now, `hit; ttl=${seconds(got.entry.freshUntil - now)}; detail=shared`), stored: false, shared: true }
           }
           token = got.token
         }
-        const response = await next(shared)
+        const response = await next(forAll)
         const settled = settle(key, request.path, params, response, state)
         written = settled.shared
         return { response, stored: settled.stored }
@@ -250,11 +196,7 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
       } finally {
         state.done = true
         if (flights.get(key)?.controller === controller) flights.delete(key)
-        // Released once the answer is in the shared tier, so the instances waiting for it find it.
-        if (token !== undefined && tier !== undefined) {
-          const held = token
-          void Promise.resolve(written).then(() => tier.unlock(key, held))
-        }
+        if (token !== undefined) shared?.release(key, token, written)
       }
     }
     const flight: Flight = Object.assign(state, { promise: run() })
@@ -330,6 +272,12 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     return withStatus(leader ? response : { ...response, upstreamCalls: 0 }, status)
   }
 
+  /** Drops here, then in the shared tier and on the other instances, what a write to `path` may have changed. */
+  async function dropAfterWrite(path: string): Promise<void> {
+    const test = invalidate(path)
+    await shared?.drop(test, { kind: 'write', path })
+  }
+
   /** Writes are never cached; they drop what they may have changed. */
   async function write(next: Handler, request: GatewayRequest): Promise<GatewayResponse> {
     let response: GatewayResponse
@@ -338,11 +286,11 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     } catch (error) {
       // Refused before it left (budget, app key): nothing changed. Otherwise (timeout, reset,
       // client gone) the write may have happened, so the cache behaves as if it had.
-      if (!(isGatewayError(error) && error.status < 500)) await dropShared(invalidate(request.path), { kind: 'write', path: request.path })
+      if (!(isGatewayError(error) && error.status < 500)) await dropAfterWrite(request.path)
       throw errorWithStatus(error, 'fwd=bypass')
     }
     // Even a refused write says something: a 422 stale_object means the cached record is behind.
-    await dropShared(invalidate(request.path), { kind: 'write', path: request.path })
+    await dropAfterWrite(request.path)
     return withStatus(response, 'fwd=bypass')
   }
 
@@ -362,8 +310,8 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
       let entry = lookup(key, now)
       let adopted = false
       // A local miss (or a local entry past its freshness) asks the shared tier before Hubstaff.
-      if (tier !== undefined && !wants.noCache && (entry === undefined || now >= entry.freshUntil) && !flights.has(key)) {
-        adopted = await peekShared(tier, key)
+      if (shared !== undefined && !wants.noCache && (entry === undefined || now >= entry.freshUntil) && !flights.has(key)) {
+        adopted = await shared.peek(key)
         now = clock()
         entry = lookup(key, now)
       }
@@ -391,21 +339,15 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     }
   }
 
-  // What a write or purge on another instance dropped from the shared tier, this one drops locally.
-  tier?.subscribe((event) => {
-    if (event.kind === 'write') invalidate(event.path)
-    else dropWhere((route) => event.prefix === undefined || route.startsWith(event.prefix))
-  })
-
   return Object.assign(stage, {
     purge(prefix?: string): number {
       const checked = checkPurgePrefix(prefix)
       const test = (route: string) => checked === undefined || route.startsWith(checked)
-      void dropShared(test, { kind: 'purge', prefix: checked })
+      void shared?.drop(test, { kind: 'purge', prefix: checked })
       return dropWhere(test)
     },
     async sharedSettled(): Promise<void> {
-      await sharedWork
+      await shared?.settled()
     },
     stats(): CacheStats {
       const now = clock()

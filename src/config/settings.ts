@@ -1,132 +1,14 @@
-import { z } from 'zod'
-import { ROUTE_PATTERN_SYNTAX } from '../cache/route-pattern.js'
+import type { z } from 'zod'
+import { appsSchema, bool, cachePolicySchema, FALLBACKS, httpUrl, json, jsonPaths, LOG_LEVELS, MODES, oneOf, redisUrl, seconds, span, text, wholeNumber } from './values.js'
 
 /**
  * The one configuration schema. Each setting is declared once here: its flag, its environment
  * variable (`HUBSTAFF_GATEWAY_<FLAG>`), its config-file key, its default, what values are allowed
- * (the text start-up errors and `--help` show) and its parser. `Config` is derived from it.
+ * (the text start-up errors and `--help` show) and its parser (from `values.ts`). `Config` is
+ * derived from it.
  */
 
-export const MODES = ['live', 'record', 'replay', 'mock'] as const
-export type Mode = (typeof MODES)[number]
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
-
-const text = z.string().trim().min(1)
-
-function wholeNumber(min: number, max: number) {
-  return z
-    .union([z.number(), z.string().trim().regex(/^-?\d+$/).transform(Number)])
-    .pipe(z.number().int().min(min).max(max))
-}
-
-function seconds(min: number, max: number) {
-  return z
-    .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/).transform(Number)])
-    .pipe(z.number().min(min).max(max))
-}
-
-function httpUrl() {
-  return text.pipe(
-    z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, '')),
-  )
-}
-
-function bool() {
-  return z.union([
-    z.boolean(),
-    z
-      .string()
-      .trim()
-      .toLowerCase()
-      .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']))
-      .transform((v) => ['true', '1', 'yes', 'on'].includes(v)),
-  ])
-}
-
-export const PRIORITIES = ['interactive', 'batch'] as const
-export type Priority = (typeof PRIORITIES)[number]
-
-export const FALLBACKS = ['none', 'mock', 'record-missing'] as const
-export type Fallback = (typeof FALLBACKS)[number]
-
-/** JSON field names or dotted paths, as a JSON array or a comma-separated list. */
-function jsonPaths() {
-  const path = z.string().trim().regex(/^[\w$-]+(\.(\*|[\w$-]+))*$/)
-  return z.union([
-    z
-      .string()
-      .trim()
-      .transform((text, ctx) => {
-        if (!text.startsWith('[')) return text.split(',').map((p) => p.trim())
-        try {
-          return JSON.parse(text) as unknown
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'not valid JSON' })
-          return z.NEVER
-        }
-      })
-      .pipe(z.array(path)),
-    z.array(path),
-  ])
-}
-
-/** A span: seconds, or a number with s, m, h or d (`7d`), from a minute to three years; in seconds. */
-function span() {
-  const unit: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 }
-  return z
-    .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?[smhd]?$/).transform((t) => Number.parseFloat(t) * (unit[t.slice(-1)] ?? 1))])
-    .pipe(z.number().min(60).max(3 * 366 * 86_400))
-}
-
-/** An app of a team sharing the gateway. Keys are stored only as their SHA-256. */
-const appSchema = z
-  .object({
-    name: z.string().regex(/^[\w.-]{1,64}$/),
-    keySha256: z.string().regex(/^[0-9a-f]{64}$/),
-    quota: z.number().gt(0).max(1).optional(),
-    priority: z.enum(PRIORITIES).optional(),
-  })
-  .strict()
-
-const appsSchema = z.array(appSchema).superRefine((apps, ctx) => {
-  const names = new Set<string>()
-  const keys = new Set<string>()
-  for (const app of apps) {
-    if (names.has(app.name)) ctx.addIssue({ code: 'custom', message: `duplicate app name ${app.name}` })
-    if (keys.has(app.keySha256)) ctx.addIssue({ code: 'custom', message: `two apps share one key` })
-    names.add(app.name)
-    keys.add(app.keySha256)
-  }
-})
-
-export type AppConfig = z.output<typeof appSchema>
-
-/**
- * A structured setting: a JSON value in the config file, or the same JSON as text in a flag or
- * environment variable (handy for containers).
- */
-export function json<S extends z.ZodType>(schema: S) {
-  return z.union([
-    z
-      .string()
-      .trim()
-      .transform((text, ctx) => {
-        try {
-          return JSON.parse(text) as unknown
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'not valid JSON' })
-          return z.NEVER
-        }
-      })
-      .pipe(schema),
-    schema,
-  ])
-}
-
-function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return text.pipe(z.enum(values))
-}
+export { FALLBACKS, LOG_LEVELS, MODES, PRIORITIES, type AppConfig, type Fallback, type Mode, type Priority } from './values.js'
 
 interface SettingSpec<S extends z.ZodType> {
   /** Long flag without dashes, kebab-case. Also the env suffix (upper snake) and a config-file key. */
@@ -225,7 +107,7 @@ export const SETTINGS = {
   }),
   redis: setting({
     flag: 'redis',
-    schema: text.pipe(z.url({ protocol: /^rediss?$/ })),
+    schema: redisUrl(),
     default: undefined,
     defaultText: 'none',
     allowed: 'a redis:// or rediss:// URL',
@@ -365,19 +247,7 @@ export const SETTINGS = {
   }),
   cachePolicy: setting({
     flag: 'cache-policy',
-    schema: json(
-      z.record(
-        z.string().regex(ROUTE_PATTERN_SYNTAX),
-        z.union([
-          seconds(0, 2_592_000),
-          z.strictObject({
-            ttl: seconds(0, 2_592_000),
-            settledTtl: seconds(0, 2_592_000).optional(),
-            range: z.array(z.string().regex(/^[a-z_]+$/)).min(1).optional(),
-          }),
-        ]),
-      ),
-    ),
+    schema: json(cachePolicySchema),
     default: {},
     defaultText: 'none (the built-in table, README "Cache")',
     allowed: 'a JSON object of route pattern (e.g. "/v2/projects/*/tasks") to seconds up to 2592000 (0: never cached), or to {"ttl", "settledTtl", "range"} for date-ranged routes',
