@@ -85,11 +85,12 @@ export function routeText(path: string, params: readonly QueryParam[]): string {
 }
 
 /**
- * The cache key: upstream identity, method and route. The identity keeps answers of different
- * upstreams (or of the mock and of Hubstaff) apart; it must not contain a space.
+ * The cache key: upstream identity, method, the request headers that choose the answer (`variant`,
+ * e.g. the mock's `Prefer: code=404`) and route. The identity keeps answers of different upstreams
+ * (or of the mock and of Hubstaff) apart; neither it nor the variant may contain a space.
  */
-export function cacheKey(identity: string, method: string, route: string): string {
-  return `${identity} ${method} ${route}`
+export function cacheKey(identity: string, method: string, route: string, variant = ''): string {
+  return variant === '' ? `${identity} ${method} ${route}` : `${identity} ${method};${variant} ${route}`
 }
 
 /** The route of a key made by `cacheKey`. */

@@ -1,5 +1,7 @@
 import { GatewayError, isGatewayError } from '../errors.js'
 import type { GatewayRequest, GatewayResponse, Handler, HeaderMap, Stage } from '../pipeline/types.js'
+import { withoutWait } from '../http/prefer.js'
+import { answerPreferences } from '../mock/prefer.js'
 import { RequestAborted } from '../upstream/client.js'
 import { CACHE_STATUS, errorWithStatus, failedAnswer, failedError, noStore, seconds, withStatus } from './answers.js'
 import { requestDirectives, type RequestDirectives } from './directives.js'
@@ -231,7 +233,10 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     counts.backgroundRefreshes++
     const headers: HeaderMap = { ...request.headers }
     // Nobody waits for a refresh: it must not queue for budget, nor use the interactive reserve.
-    delete headers.prefer
+    // The preferences that chose the answer stay: the refresh must bring the same kind of answer.
+    const prefer = withoutWait(headers.prefer)
+    if (prefer === undefined) delete headers.prefer
+    else headers.prefer = prefer
     const refresh = { ...request, headers, app: { ...request.app, priority: 'batch' as const } }
     void startFlight(next, refresh, key, params, true, true).promise.then((outcome) => {
       if ('error' in outcome) options.logger?.debug({ key, err: outcome.error }, 'background cache refresh failed; the stale entry stays')
@@ -305,7 +310,8 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
       if (request.body !== undefined || policy.freshness(request.path, params, now).ttlMs === 0) {
         return withStatus(await next(request), 'fwd=bypass')
       }
-      const key = cacheKey(identity(), 'GET', routeText(request.path, params))
+      // Answers the mock shapes by preference (`Prefer: code=404`) are kept apart from the plain ones.
+      const key = cacheKey(identity(), 'GET', routeText(request.path, params), answerPreferences(request.headers.prefer))
       const wants = requestDirectives(request.headers)
       let entry = lookup(key, now)
       let adopted = false

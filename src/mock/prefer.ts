@@ -69,6 +69,23 @@ export function parseMockPreferences(header: string | string[] | undefined, quer
   return prefs
 }
 
+/**
+ * The preferences that choose the mock's answer, as one spelling for the cache key: names in a
+ * fixed order, values unquoted and percent-encoded (no spaces). Others, `wait=` above all (it only
+ * says how long to queue for budget), are left out so they never split the key.
+ */
+export function answerPreferences(header: string | string[] | undefined): string {
+  const text = Array.isArray(header) ? header.join(',') : header
+  if (text === undefined || text.trim() === '') return ''
+  const found = fromHeader(text)
+  const parts: string[] = []
+  for (const name of NAMES) {
+    const value = found[name]
+    if (value !== undefined) parts.push(`${name}=${encodeURIComponent(value)}`)
+  }
+  return parts.join(',')
+}
+
 /** `Preference-Applied` (RFC 7240 §3) for the preferences that shaped the answer. */
 export function preferenceApplied(prefs: MockPreferences): string | undefined {
   const parts: string[] = []

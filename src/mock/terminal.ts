@@ -135,8 +135,7 @@ export function mockTerminal(prepared: PreparedMock, options: MockTerminalOption
     const applied = preferenceApplied(prefs)
     if (applied !== undefined) {
       headers['preference-applied'] = applied
-      // The answer depends on a header that caches do not key on: keep it out of every cache.
-      headers['cache-control'] = 'no-store'
+      // The gateway's cache keys on these preferences; other caches must too.
       headers.vary = 'Prefer'
     }
     if (NO_BODY.has(output.statusCode)) {
