@@ -183,7 +183,7 @@ export class Gateway {
       store: stores.budget,
       limit: config.budget,
       windowMs,
-      marginMs: config.budgetMargin,
+      marginMs: config.budgetMargin * 1000,
       reserve: config.budgetReserve,
       defaultPauseMs: config.budgetPause * 1000,
       now,

@@ -37,7 +37,7 @@ export async function openStores(
       overrides.budget ??
       (await FileBudgetStore.open({
         stateDir: config.stateDir,
-        windowMs: config.budgetWindow * 1000 + config.budgetMargin,
+        windowMs: (config.budgetWindow + config.budgetMargin) * 1000,
         now,
         onWriteError: (err) => logger.error({ err }, 'budget ledger not written; a restart would forget these requests'),
         onDamaged: (skipped) =>

@@ -10,6 +10,9 @@ interface Outcome {
 }
 
 let n = 0
+// These tests check the ledger's exact arithmetic, so they set --budget-margin 0; what the margin
+// is for is shown by test/reliability-200-clients-never-push-hubstaff-over-budget.test.ts.
+
 /** Every call is a distinct query: the budget is under test, and a cache hit would cost nothing. */
 async function call(address: string, path: string, headers: Record<string, string> = {}): Promise<Outcome & { headers: Record<string, unknown> }> {
   const res = await request(`${address}${path}${path.includes('?') ? '&' : '?'}n=${n++}`, { headers })
@@ -21,7 +24,7 @@ async function call(address: string, path: string, headers: Record<string, strin
 
 void t.test('six apps, 120 distinct requests, a budget of 30 per 20 s: Hubstaff never says 429', async (t) => {
   const clock = sharedClock()
-  const { fake, gw } = await startLiveGateway(t, { budget: 30, budgetWindow: 20 }, { rateLimit: { limit: 30, windowMs: 20_000 }, now: clock.now }, { now: clock.now })
+  const { fake, gw } = await startLiveGateway(t, { budget: 30, budgetWindow: 20, budgetMargin: 0 }, { rateLimit: { limit: 30, windowMs: 20_000 }, now: clock.now }, { now: clock.now })
 
   const outcomes: Outcome[] = []
   let next = 0
@@ -61,7 +64,7 @@ void t.test('six apps, 120 distinct requests, a budget of 30 per 20 s: Hubstaff 
 })
 
 void t.test('every proxied answer carries the RateLimit headers', async (t) => {
-  const { gw } = await startLiveGateway(t, { budget: 5, budgetWindow: 60 })
+  const { gw } = await startLiveGateway(t, { budget: 5, budgetWindow: 60, budgetMargin: 0 })
   const first = await call(gw.address, '/v2/users/me')
   t.equal(first.headers['ratelimit-policy'], '"hourly";q=5;w=60')
   t.equal(first.headers.ratelimit, '"hourly";r=4;t=60')
@@ -78,7 +81,7 @@ void t.test('every proxied answer carries the RateLimit headers', async (t) => {
 
 void t.test('Prefer: wait queues a request until its slot frees, or refuses it at once', async (t) => {
   const clock = sharedClock()
-  const { fake, gw } = await startLiveGateway(t, { budget: 2, budgetWindow: 20 }, { now: clock.now }, { now: clock.now })
+  const { fake, gw } = await startLiveGateway(t, { budget: 2, budgetWindow: 20, budgetMargin: 0 }, { now: clock.now }, { now: clock.now })
   await call(gw.address, '/v2/users/me')
   await call(gw.address, '/v2/users/me')
 

@@ -23,7 +23,7 @@ const BAD: Record<SettingKey, readonly string[]> = {
   recordings: [''],
   budget: ['0', '1000001', 'many', '1.5'],
   budgetWindow: ['0', '86401', '1h'],
-  budgetMargin: ['-1', '60001', '1s'],
+  budgetMargin: ['-1', '61', '1s'],
   redis: ['http://cache.test', 'localhost:6379', ''],
   spec: [''],
   upstreamTimeout: ['0.01', '601', 'soon', '-5'],

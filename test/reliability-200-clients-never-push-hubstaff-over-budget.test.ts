@@ -5,7 +5,7 @@
 // the cache) or the gateway's 429 with Retry-After.
 //
 // Sizes (npm run test:soak raises them): RELIABILITY_CLIENTS (200), RELIABILITY_REQUESTS (20000),
-// RELIABILITY_BUDGET (1000), RELIABILITY_WINDOW seconds (3), RELIABILITY_MARGIN_MS (1500).
+// RELIABILITY_BUDGET (1000), RELIABILITY_WINDOW seconds (3), RELIABILITY_MARGIN seconds (1.5).
 import { spawn } from 'node:child_process'
 import { createServer, type AddressInfo } from 'node:net'
 import t from 'tap'
@@ -20,7 +20,7 @@ const WINDOW_S = Number(process.env.RELIABILITY_WINDOW ?? 3)
 // Hubstaff counts a request when it arrives, the gateway when it leaves. On a busy 2-core machine
 // running the clients, the fake and the gateway, the way between can take a second, so each slot is
 // kept that much longer (--budget-margin; without it this test finds Hubstaff answering 429).
-const MARGIN_MS = Number(process.env.RELIABILITY_MARGIN_MS ?? 1500)
+const MARGIN_S = Number(process.env.RELIABILITY_MARGIN ?? 1.5)
 
 /**
  * The built gateway in a process of its own, logging warnings only (a line per request would
@@ -70,7 +70,7 @@ void t.test(`${CLIENTS} clients, ${REQUESTS} requests, a budget of ${BUDGET} per
   t.teardown(() => fake.close())
   const gw = await quietGateway([
     '--state-dir', t.testdir(), '--upstream', fake.origin, '--auth-url', fake.origin,
-    '--budget', String(BUDGET), '--budget-window', String(WINDOW_S), '--budget-margin', String(MARGIN_MS),
+    '--budget', String(BUDGET), '--budget-window', String(WINDOW_S), '--budget-margin', String(MARGIN_S),
   ], fake.issueRefreshToken())
   t.teardown(() => gw.kill())
   // When each request reached Hubstaff, by wrapping the fake's own request log.

@@ -374,10 +374,10 @@ export const SETTINGS = {
   // ---- budget margin: Hubstaff counts arrivals, the ledger departures ----
   budgetMargin: setting({
     flag: 'budget-margin',
-    schema: wholeNumber(0, 60_000),
-    default: 0,
-    allowed: 'a whole number of milliseconds from 0 to 60000',
-    description: 'Milliseconds a slot stays taken after its window ends, for the time a request takes to reach Hubstaff (README, "The hourly budget").',
+    schema: seconds(0, 60),
+    default: 1,
+    allowed: 'seconds, from 0 to 60',
+    description: 'How long a slot stays taken after its window ends: Hubstaff counts a request when it arrives, the gateway when it leaves (README, "The hourly budget").',
   }),
 
   // Settings of later features are added above this line, one block per feature.
