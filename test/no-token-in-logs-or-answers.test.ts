@@ -2,7 +2,7 @@ import t from 'tap'
 import { request } from 'undici'
 import { sharedClock, startLiveGateway } from './helpers/gateway.js'
 
-void t.test('after a full rotation, no issued token appears in any log line or answer', async (t) => {
+void t.test('after a full rotation, no issued token appears in any log line, answer or admin view', async (t) => {
   const clock = sharedClock()
   const { fake, gw } = await startLiveGateway(t, { logLevel: 'trace' }, { accessTokenTtl: 600, now: clock.now }, { now: clock.now })
 
@@ -18,6 +18,10 @@ void t.test('after a full rotation, no issued token appears in any log line or a
     await call('/v2/projects/20001/tasks', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"summary":"s"}' })
     await call('/_gateway/status')
     await call('/_gateway/health')
+    // The operator's views show token state and the last requests: never a token.
+    for (const view of ['/_gateway/requests', '/_gateway/budget/history', '/_gateway/metrics', '/_gateway/']) {
+      t.equal(await call(view), 200, `${view} answers`)
+    }
   }
 
   await everything() // first exchange

@@ -4,10 +4,9 @@ import type { AppIdentity } from '../apps.js'
 import { ConfigError, isGatewayError } from '../errors.js'
 import { Gateway } from '../gateway.js'
 import { chooseRefreshToken } from '../token/manager.js'
-import type { StoredTokens } from '../token/store.js'
 import { fixedSteps, projectIds, queryOf, readPage, taskSteps, type WalkStep } from './record-walk.js'
 import { printJson, settingsOf } from './support.js'
-import { openTokenStore, quietLogger } from './token-access.js'
+import { quietLogger, readStoredTokens } from './token-access.js'
 import type { CliIo, CommandContext } from './types.js'
 
 /** The walk queues behind interactive apps sharing the budget. */
@@ -70,13 +69,7 @@ export async function runRecord({ cli, io }: CommandContext): Promise<number> {
   const yes = cli.options.yes === true || cli.options.force === true
   const json = cli.options.json === true
 
-  const { store, close } = openTokenStore(config)
-  let stored: StoredTokens | undefined
-  try {
-    stored = await store.read()
-  } finally {
-    await close()
-  }
+  const { stored } = await readStoredTokens(config)
   if (chooseRefreshToken(stored, config.refreshToken) === undefined) {
     throw new ConfigError('record needs a Hubstaff token: run hubstaff-gateway login, or set HUBSTAFF_REFRESH_TOKEN to a personal access token')
   }

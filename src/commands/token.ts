@@ -51,16 +51,10 @@ export const tokenCommand: Command = {
   examples: ['hubstaff-gateway token', 'hubstaff-gateway token --json | jq -r .expiresAt'],
   async run(context) {
     const config = settingsOf(context)
-    const { openTokenStore } = await import('./token-access.js')
-    const { store, close } = openTokenStore(config)
-    let stored: StoredTokens | undefined
-    try {
-      stored = await store.read()
-    } finally {
-      await close()
-    }
+    const { readStoredTokens } = await import('./token-access.js')
+    const { stored, location } = await readStoredTokens(config)
     const now = Date.now()
-    const report = tokenReport(stored, config.refreshToken, store.location, now)
+    const report = tokenReport(stored, config.refreshToken, location, now)
     if (context.cli.options.json === true) printJson(context.io, report)
     else {
       const when = (iso: string | null) => (iso === null ? '-' : `${iso} (${relative(Date.parse(iso), now)})`)
