@@ -20,7 +20,7 @@ import { upstreamTerminal } from './pipeline/upstream.js'
 import { exchangeRefreshToken } from './token/exchange.js'
 import { BudgetHistory, seedHistory, type BudgetHistorySeries } from './budget/history.js'
 import { Journal } from './journal.js'
-import { Metrics, type BudgetFigures } from './metrics.js'
+import { Metrics } from './metrics.js'
 import { TokenManager, type TokenStatus } from './token/manager.js'
 import type { TokenStore } from './token/store.js'
 import { openStores, type Stores } from './stores.js'
@@ -97,7 +97,7 @@ export class Gateway {
     this.journal = new Journal(config.journalSize)
     this.history = history
     this.metrics = new Metrics({
-      budget: async () => (await budget.status()) as unknown as BudgetFigures,
+      budget: () => budget.status(),
       queued: () => budget.queued,
       cache: () => this.cacheStats(),
       token: () => tokens.status(),
@@ -232,7 +232,8 @@ export class Gateway {
     this.#inflight++
     try {
       const answer = await pipeline(request)
-      return { ...answer, headers: { ...answer.headers, ...this.budget.headers() } }
+      // One copy with the budget's headers (made once per change, not per answer) on top.
+      return { ...answer, headers: Object.assign({}, answer.headers, this.budget.headers()) }
     } finally {
       this.#inflight--
     }

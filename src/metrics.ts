@@ -1,18 +1,12 @@
 import { performance } from 'node:perf_hooks'
 import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import type { BudgetStatus } from './budget/engine.js'
 import type { CacheStats } from './cache/stats.js'
 import type { GatewayResponse, Handler, SplitSummary } from './pipeline/types.js'
 import type { TokenStatus } from './token/manager.js'
 
 /** The part of `BudgetEngine.status()` the metrics read. */
-export interface BudgetFigures {
-  readonly limit: number
-  readonly used: number
-  readonly remaining: number
-  readonly refused: number
-  readonly upstream429s: number
-  readonly apps: Readonly<Record<string, number>>
-}
+export type BudgetFigures = Pick<BudgetStatus, 'limit' | 'used' | 'remaining' | 'refused' | 'upstream429s' | 'apps'>
 
 /** Where the figures that are not counted per request come from, read at scrape time. */
 export interface MetricSources {

@@ -65,10 +65,11 @@ void t.test('a background refresh of a preference-keyed entry keeps its preferen
   t.equal(stub.calls[2]?.headers.prefer, 'example=empty', 'it asks for the same kind of answer, and does not queue')
 })
 
-void t.test('wait= is taken out of a Prefer header, preference or parameter, and nothing else is', async (t) => {
+void t.test('wait= is taken out of a Prefer header, preference or parameter, and nothing else is', (t) => {
   t.equal(withoutWait('wait=5'), undefined)
   t.equal(withoutWait(undefined), undefined)
   t.equal(withoutWait('code=404; wait=5, wait=2; x=1, dynamic=true'), 'code=404, dynamic=true')
   t.equal(withoutWait(['example="a b"', 'WAIT=3']), 'example="a b"')
   t.equal(withoutWait('waiting=yes'), 'waiting=yes', 'only wait itself')
+  t.end()
 })

@@ -53,6 +53,17 @@ async function login(t: Test, fake: FakeOidc, dir: string, extra: string[] = [],
   return { code, stdout, stderr, browser }
 }
 
+/** A login that must fail: exit code 1, `says` on stderr, and no token file in the state dir. */
+async function failedLogin(t: Test, fake: FakeOidc, says: RegExp, options: { name?: string; extra?: string[]; browse?: boolean } = {}) {
+  const name = options.name ?? 'state'
+  const dir = join(t.testdir(), name)
+  const result = await login(t, fake, dir, options.extra, options.browse)
+  t.equal(result.code, 1, `${name}: exit code 1`)
+  t.match(result.stderr, says, `${name}: says why`)
+  t.notOk(existsSync(join(dir, 'tokens.json')), `${name}: nothing stored`)
+  return result
+}
+
 async function fakeOidc(t: Test): Promise<FakeOidc> {
   const fake = await startFakeOidc()
   t.teardown(() => fake.close())
@@ -93,13 +104,9 @@ let tokenOut = ''
 void t.test('a forged state is refused and nothing is stored', async (t) => {
   const fake = await fakeOidc(t)
   fake.forgeState = 'state-of-another-login'
-  const dir = join(t.testdir(), 'state')
-  const result = await login(t, fake, dir)
-  t.equal(result.code, 1)
-  t.match(result.stderr, /\nhubstaff-gateway: the answer to the browser does not carry the state of this login[^\n]*nothing was stored[^\n]*\n$/)
+  const result = await failedLogin(t, fake, /\nhubstaff-gateway: the answer to the browser does not carry the state of this login[^\n]*nothing was stored[^\n]*\n$/)
   t.match(result.browser.page, { status: 400, text: /Login failed/ })
   t.equal(fake.tokenRequests.length, 0, 'the code is never exchanged')
-  t.notOk(existsSync(join(dir, 'tokens.json')), 'nothing stored')
 })
 
 void t.test('an ID token with the wrong nonce, or signed by an unknown key, is refused', async (t) => {
@@ -107,36 +114,24 @@ void t.test('an ID token with the wrong nonce, or signed by an unknown key, is r
     const fake = await fakeOidc(t)
     if (knob === 'nonce') fake.forgeNonce = 'nonce-of-another-login'
     else fake.signWithUnknownKey = true
-    const dir = join(t.testdir(), `state-${knob}`)
-    const result = await login(t, fake, dir)
-    t.equal(result.code, 1, `${knob}: exit code 1`)
-    t.match(result.stderr, /\nhubstaff-gateway: the code exchange or the ID token check failed \([^\n]+\); nothing was stored, run login again\n$/, `${knob}: one line`)
+    const result = await failedLogin(t, fake, /\nhubstaff-gateway: the code exchange or the ID token check failed \([^\n]+\); nothing was stored, run login again\n$/, { name: `state-${knob}` })
     t.match(result.stderr, knob === 'nonce' ? /nonce/ : /signature verification failed/, `${knob}: names what failed`)
-    t.notOk(existsSync(join(dir, 'tokens.json')), `${knob}: nothing stored`)
   }
 })
 
 void t.test('denied consent says so and stores nothing', async (t) => {
   const fake = await fakeOidc(t)
   fake.consent = 'deny'
-  const dir = join(t.testdir(), 'state')
-  const result = await login(t, fake, dir)
-  t.equal(result.code, 1)
-  t.match(result.stderr, /hubstaff-gateway: Hubstaff did not grant access \(access_denied: [^)]*\); nothing was stored, run login again and allow access\n$/)
+  const result = await failedLogin(t, fake, /hubstaff-gateway: Hubstaff did not grant access \(access_denied: [^)]*\); nothing was stored, run login again and allow access\n$/)
   t.equal(result.browser.redirect?.searchParams.get('error'), 'access_denied')
-  t.notOk(existsSync(join(dir, 'tokens.json')))
 })
 
 void t.test('no answer from the browser times out, and the callback port is free again', async (t) => {
   const fake = await fakeOidc(t)
-  const dir = join(t.testdir(), 'state')
-  const result = await login(t, fake, dir, ['--timeout', '1'], false)
-  t.equal(result.code, 1)
-  t.match(result.stderr, /hubstaff-gateway: no answer from the browser within 1 s; nothing was stored/)
+  const result = await failedLogin(t, fake, /hubstaff-gateway: no answer from the browser within 1 s; nothing was stored/, { extra: ['--timeout', '1'], browse: false })
   const port = /localhost:(\d+)\/callback/.exec(result.stderr)?.[1]
   t.ok(port !== undefined, 'the redirect URI was printed')
   await t.rejects(fetch(`http://127.0.0.1:${port}/callback`), 'the callback server is closed')
-  t.notOk(existsSync(join(dir, 'tokens.json')))
 })
 
 void t.test('without client id and secret, or with a plain-http remote issuer, it is a usage error', async (t) => {

@@ -28,6 +28,23 @@ declare const document: {
 const CHROMIUM = '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
+/** A fresh headless Chromium with its own profile, closed and removed at the end of `t`; its first page. */
+async function openPage(t: { teardown(fn: () => unknown): void }, options: { colorScheme?: 'dark'; httpCredentials?: { username: string; password: string } } = {}): Promise<Page> {
+  const profile = mkdtempSync(join(tmpdir(), 'hsg-chromium-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: ARGS,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    ...options,
+  })
+  t.teardown(async () => {
+    await context.close()
+    rmSync(profile, { recursive: true, force: true })
+  })
+  return context.pages()[0] ?? (await context.newPage())
+}
+
 const KEYS = { 'timesheet-sync': 'key-timesheet-sync-0001', 'payroll-export': 'key-payroll-export-0002', 'slack-bot': 'key-slack-bot-0003' }
 type AppName = keyof typeof KEYS
 
@@ -74,19 +91,7 @@ if (!existsSync(CHROMIUM)) {
       clock.advance(6 * 60_000)
     }
 
-    const profile = mkdtempSync(join(tmpdir(), 'hsg-chromium-'))
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ARGS,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      colorScheme: 'dark',
-    })
-    t.teardown(async () => {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
-    })
-    const page = context.pages()[0] ?? (await context.newPage())
+    const page = await openPage(t, { colorScheme: 'dark' })
     const problems: string[] = []
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
     page.on('console', (msg) => {
@@ -170,20 +175,8 @@ if (existsSync(CHROMIUM)) {
     const { gw } = await startLiveGateway(t, { adminKeySha256: hashKey(key) })
     const res = await request(`${gw.address}/v2/users/me`)
     await res.body.dump()
-    const profile = mkdtempSync(join(tmpdir(), 'hsg-chromium-'))
     // What a person types into the browser's login prompt: any user name, the key as the password.
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: ARGS,
-      headless: true,
-      viewport: { width: 1280, height: 800 },
-      httpCredentials: { username: 'ops', password: key },
-    })
-    t.teardown(async () => {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
-    })
-    const page = context.pages()[0] ?? (await context.newPage())
+    const page = await openPage(t, { httpCredentials: { username: 'ops', password: key } })
     const refused: string[] = []
     page.on('response', (r) => {
       if (r.status() >= 400 && r.status() !== 401) refused.push(`${r.status()} ${r.url()}`)

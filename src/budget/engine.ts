@@ -34,6 +34,27 @@ export interface AcquireRequest {
   readonly signal?: AbortSignal | undefined
 }
 
+/** What `GET /_gateway/status` and the metrics show of the budget. */
+export interface BudgetStatus {
+  readonly limit: number
+  /** The window, seconds. */
+  readonly window: number
+  readonly used: number
+  readonly remaining: number
+  /** Seconds until the oldest slot of the window frees (0 when none is taken). */
+  readonly resetsIn: number
+  readonly reserve: number
+  /** ISO time the pause after a Hubstaff 429 ends, or null. */
+  readonly pausedUntil: string | null
+  readonly queued: number
+  readonly refused: number
+  readonly upstream429s: number
+  /** Which store holds the ledger. */
+  readonly store: string
+  /** Slots taken per app. */
+  readonly apps: Readonly<Record<string, number>>
+}
+
 interface Waiter {
   readonly rank: number
   readonly seq: number
@@ -67,6 +88,9 @@ export class BudgetEngine {
   #timer: NodeJS.Timeout | undefined
   #pumping = false
   #last: BudgetSnapshot = { used: 0, oldest: undefined, pausedUntil: 0, byApp: {} }
+  readonly #policyHeader: string
+  /** The last RateLimit headers made, with the figures they say. */
+  #headers: { readonly remaining: number; readonly t: number; readonly headers: Readonly<Record<string, string>> } | undefined
   #upstream429s = 0
   #refused = 0
   #refreshedAt = -Infinity
@@ -77,6 +101,7 @@ export class BudgetEngine {
     this.limit = options.limit
     this.windowMs = options.windowMs
     this.#ledgerMs = options.windowMs + (options.marginMs ?? 0)
+    this.#policyHeader = `"hourly";q=${this.limit};w=${Math.round(this.windowMs / 1000)}`
     this.#reserve = Math.min(options.reserve, options.limit - 1)
     this.#defaultPauseMs = options.defaultPauseMs
     this.#now = options.now ?? Date.now
@@ -133,16 +158,19 @@ export class BudgetEngine {
   }
 
   /** `RateLimit-Policy` and `RateLimit` (IETF httpapi draft) from the last state seen. */
-  headers(): Record<string, string> {
+  headers(): Readonly<Record<string, string>> {
     const now = this.#now()
     const last = this.#last
     const remaining = last.pausedUntil > now ? 0 : Math.max(0, this.limit - last.used)
     const nextFree = last.pausedUntil > now ? last.pausedUntil : last.oldest === undefined ? now : last.oldest + this.#ledgerMs
     const t = Math.max(0, Math.ceil((nextFree - now) / 1000))
-    return {
-      'ratelimit-policy': `"hourly";q=${this.limit};w=${Math.round(this.windowMs / 1000)}`,
-      ratelimit: `"hourly";r=${remaining};t=${t}`,
-    }
+    // Every answer (cache hits too) carries them, and they change at most once a second: the
+    // strings and their object are made again only when a figure changed. Callers copy, never edit.
+    const made = this.#headers
+    if (made !== undefined && made.remaining === remaining && made.t === t) return made.headers
+    const headers = Object.freeze({ 'ratelimit-policy': this.#policyHeader, ratelimit: `"hourly";r=${remaining};t=${t}` })
+    this.#headers = { remaining, t, headers }
+    return headers
   }
 
   /**
@@ -160,7 +188,7 @@ export class BudgetEngine {
     )
   }
 
-  async status(): Promise<Record<string, unknown>> {
+  async status(): Promise<BudgetStatus> {
     const now = this.#now()
     const snap = await this.store.snapshot(now, this.#ledgerMs)
     this.#last = snap

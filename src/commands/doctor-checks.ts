@@ -232,7 +232,7 @@ function parseUser(body: Buffer): string | undefined {
 }
 
 async function budgetCheck(gateway: Gateway): Promise<Check> {
-  const status = (await gateway.budget.status()) as { limit: number; window: number; used: number; remaining: number; resetsIn: number }
+  const status = await gateway.budget.status()
   const details = { limit: status.limit, used: status.used, remaining: status.remaining, resetsIn: status.resetsIn }
   const message = `${status.used} of ${status.limit} used in the last ${status.window} s, ${status.remaining} left`
   if (status.remaining < status.limit * 0.1) {

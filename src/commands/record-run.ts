@@ -80,7 +80,7 @@ export async function runRecord({ cli, io }: CommandContext): Promise<number> {
   let bar: Progress | undefined
   try {
     const { head, dated } = fixedSteps(org, days, pageLimit, started)
-    const budget = (await gateway.budget.status()) as { limit: number; remaining: number; resetsIn: number }
+    const budget = await gateway.budget.status()
     let estimate = head.length + dated.length
     const say = (text: string) => (json ? io.stderr(text) : io.stdout(text))
     say(
@@ -144,7 +144,7 @@ export async function runRecord({ cli, io }: CommandContext): Promise<number> {
       const tasks = taskSteps(allProjects, pageLimit)
       estimate = tally.requests + tasks.length + dated.length
       bar.grow(estimate)
-      const left = ((await gateway.budget.status()) as { remaining: number }).remaining
+      const left = (await gateway.budget.status()).remaining
       if (estimate - tally.requests > left && !yes) {
         bar.stop()
         bar = undefined
@@ -160,7 +160,7 @@ export async function runRecord({ cli, io }: CommandContext): Promise<number> {
 
     await gateway.recordings.flush()
     const recordings = (await gateway.recordings.status()) as { written: number; refused: number; failed: number }
-    const after = (await gateway.budget.status()) as { limit: number; remaining: number }
+    const after = await gateway.budget.status()
     const complete = tally.stoppedBy === undefined && tally.failed.length === 0
     const summary = {
       org,

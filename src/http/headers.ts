@@ -39,8 +39,12 @@ const DROP_TO_UPSTREAM = new Set([
  */
 const DROP_TO_APP = new Set(['content-length', 'set-cookie'])
 
-function connectionTokens(headers: Readonly<HeaderMap>): Set<string> {
+const NONE: ReadonlySet<string> = new Set()
+
+function connectionTokens(headers: Readonly<HeaderMap>): ReadonlySet<string> {
   const value = headers.connection
+  // Runs on every request: most have no Connection header, or a bare keep-alive.
+  if (value === undefined || value === 'keep-alive') return NONE
   const list = Array.isArray(value) ? value.join(',') : (value ?? '')
   return new Set(
     list
@@ -53,7 +57,8 @@ function connectionTokens(headers: Readonly<HeaderMap>): Set<string> {
 function filter(headers: Readonly<HeaderMap>, drop: ReadonlySet<string>): HeaderMap {
   const named = connectionTokens(headers)
   const out: HeaderMap = {}
-  for (const [rawName, value] of Object.entries(headers)) {
+  for (const rawName in headers) {
+    const value = headers[rawName]
     if (value === undefined) continue
     const name = rawName.toLowerCase()
     if (HOP_BY_HOP.has(name) || drop.has(name) || named.has(name)) continue

@@ -3,10 +3,10 @@ import type { Logger } from 'pino'
 import type { GatewayRequest, GatewayResponse, Handler } from '../pipeline/types.js'
 import { harEntry, harLog, sameExchange, serialiseHar, type HarEntry } from './har.js'
 import { normalisePath, recordingKey } from './key.js'
+import { FileQueues } from './queue.js'
 import type { Redactor } from './redact.js'
 import { describeFindings, scanText } from './scan.js'
-import type { RecordingStore } from './store.js';
-import { fileNameFor } from './store.js'
+import { fileNameFor, type RecordingStore } from './store.js'
 
 export interface RecorderOptions {
   readonly store: RecordingStore
@@ -60,7 +60,7 @@ export class Recorder {
   /** What each file held before this run first wrote it: its times are kept for unchanged exchanges. */
   readonly #before = new Map<string, HarEntry[]>()
   /** Exchanges of one file are recorded one after another, in the order they completed. */
-  readonly #chains = new Map<string, Promise<void>>()
+  readonly #queues = new FileQueues()
   #written = 0
   #refused = 0
   #failed = 0
@@ -99,18 +99,12 @@ export class Recorder {
       durationMs: this.#now() - startedAt,
     })
     const secrets = [...this.#options.secrets(), ...bearerOf(request.headers.authorization)]
-    const previous = this.#chains.get(name) ?? Promise.resolve()
-    const done = previous.then(() => this.#append(name, key, entry, secrets))
-    this.#chains.set(name, done)
-    void done.then(() => {
-      if (this.#chains.get(name) === done) this.#chains.delete(name)
-    })
-    return done
+    return this.#queues.run(name, () => this.#append(name, key, entry, secrets))
   }
 
   /** Resolves once every exchange recorded so far is on disk (or refused). */
   async flush(): Promise<void> {
-    await Promise.all(this.#chains.values())
+    await this.#queues.idle()
     await this.#options.store.flush()
   }
 

@@ -3,6 +3,7 @@ import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { harProblem, type HarEntry, type HarLog } from './har.js'
+import { FileQueues } from './queue.js'
 
 /**
  * Recordings on disk: one HAR file per request key, named `<method>_<path>_<hash>.har` so that a
@@ -90,7 +91,7 @@ export async function fileStamp(path: string): Promise<string | undefined> {
 export class RecordingStore {
   readonly dir: string
   /** Writes to one file are queued behind each other; different files are written in parallel. */
-  readonly #queues = new Map<string, Promise<void>>()
+  readonly #queues = new FileQueues()
   #made = false
 
   constructor(dir: string) {
@@ -115,19 +116,12 @@ export class RecordingStore {
   /** Replaces the file with `text`, atomically and durably; queued behind earlier writes to it. */
   write(name: string, text: string): Promise<void> {
     const path = this.pathOf(name)
-    const previous = this.#queues.get(name) ?? Promise.resolve()
-    const next = previous.catch(() => undefined).then(() => this.#write(path, text))
-    const settled = next.catch(() => undefined)
-    this.#queues.set(name, settled)
-    void settled.then(() => {
-      if (this.#queues.get(name) === settled) this.#queues.delete(name)
-    })
-    return next
+    return this.#queues.run(name, () => this.#write(path, text))
   }
 
   /** Resolves once every queued write has finished. */
   async flush(): Promise<void> {
-    await Promise.all(this.#queues.values())
+    await this.#queues.idle()
   }
 
   async #write(path: string, text: string): Promise<void> {
