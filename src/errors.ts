@@ -43,6 +43,7 @@ export const ERRORS = {
 
   // ---- blank replies: split and merge ----
   HSG_SPLIT_EXHAUSTED: { status: 504, title: 'Blank reply even to the smallest piece' },
+  HSG_SPLIT_TOO_LARGE: { status: 422, title: 'Date range needs more requests than the budget allows' },
 
   // ---- mock mode ----
   HSG_MOCK_NO_ROUTE: { status: 404, title: 'No such operation in the mock spec' },

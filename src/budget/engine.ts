@@ -157,6 +157,19 @@ export class BudgetEngine {
     })
   }
 
+  /** The most slots `app` can ever hold in one window: a request costing more never fits. */
+  capacity(app: AppIdentity): number {
+    const limit = app.priority === 'batch' ? this.limit - this.#reserve : this.limit
+    return app.quota === undefined ? limit : Math.min(limit, Math.max(1, Math.floor(app.quota * this.limit)))
+  }
+
+  /** Ms until `cost` slots would be free for `app` (behind the waiters ahead of it), as far as the ledger knows. */
+  async freeIn(app: AppIdentity, cost: number): Promise<number> {
+    const rank = RANK[app.priority]
+    const ahead = this.#queue.filter((w) => w.rank <= rank).length
+    return Math.max(0, (await this.#slotAt(ahead, { app, cost, waitMs: 0 })) - this.#now())
+  }
+
   /** `RateLimit-Policy` and `RateLimit` (IETF httpapi draft) from the last state seen. */
   headers(): Readonly<Record<string, string>> {
     const now = this.#now()

@@ -8,7 +8,8 @@ import { KeptResults, type KeptResult } from './keep.js'
 import { renderPage } from './merge.js'
 import { bisect, cutToMaxSpan, dayCells, isWholeDay, lowerPageLimit, maxSpan } from './plan.js'
 import { endpointFor, formatSpan, parseSpan, type RangedEndpoint, type Span } from './ranges.js'
-import { PieceAnswer, runPlan, type PlanPiece, type PlanResult, type ReservePlan, type StoredPiece } from './walk.js'
+import type { PlanBudget } from './budget.js'
+import { PieceAnswer, PlanRefused, runPlan, type PlanPiece, type PlanResult, type StoredPiece } from './walk.js'
 
 export interface SplitOptions {
   /** Upstream calls of one plan at once. @default 2 */
@@ -27,9 +28,9 @@ export interface SplitOptions {
   /** Names what answers behind the stage (mode and upstream), so their results never mix. */
   readonly identity?: () => string
   /** Reserves a plan's budget before it fans out; undefined where no budget applies (the mock). */
-  readonly reserve?: () => ReservePlan | undefined
+  readonly reserve?: () => PlanBudget | undefined
   readonly now?: () => number
-  readonly logger?: { info(obj: object, msg: string): void }
+  readonly logger?: { info(obj: object, msg: string): void; debug?(obj: object, msg: string): void }
 }
 
 export interface SplitStage extends Stage {
@@ -51,6 +52,14 @@ export function summaryHeader(result: Pick<KeptResult, 'summary' | 'reused'>, ke
   const { summary } = result
   const reused = result.reused > 0 ? `; reused=${result.reused}` : ''
   return `pieces=${summary.pieces}; depth=${summary.depth}; upstream=${kept ? 0 : summary.upstreamCalls}${reused}${kept ? '; kept' : ''}`
+}
+
+/** A running plan, owned by every request waiting for it: it stops only when all of them have left. */
+interface PlanFlight {
+  readonly promise: Promise<KeptResult>
+  readonly controller: AbortController
+  waiters: number
+  done: boolean
 }
 
 interface Ranged {
@@ -79,7 +88,7 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
   const concurrency = Math.max(1, options.concurrency ?? 2)
   const upFront = options.upFront ?? true
   const reuse = options.reuse ?? true
-  const plans = new Map<string, Promise<KeptResult>>()
+  const plans = new Map<string, PlanFlight>()
   let planCount = 0
 
   function ranged(request: GatewayRequest): Ranged | undefined {
@@ -116,9 +125,9 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
   }
 
   /** Keeps the whole days a plan fetched, each under its own key and for its own freshness. */
-  function keepDays(request: GatewayRequest, r: Ranged, result: PlanResult, now: number): void {
+  function keepDays(request: GatewayRequest, r: Ranged, complete: readonly StoredPiece[], now: number): void {
     if (!reuse) return
-    for (const piece of result.complete) {
+    for (const piece of complete) {
       if (!isWholeDay(r.endpoint.kind, piece.span)) continue
       const ttlMs = ttlOf(request.path, r, piece.span, now)
       const summary: SplitSummary = { pieces: 1, depth: 0, upstreamCalls: 0 }
@@ -132,28 +141,81 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
       const cells = reuse ? dayCells(r.endpoint.kind, span) : []
       return cells.length >= 2 ? cells : bisect(r.endpoint.kind, span)
     }
-    const result = await runPlan({ endpoint: r.endpoint, request, next, concurrency, reserve: options.reserve?.(), spent, cut, preloaded }, pieces)
+    const budget = options.reserve?.()
+    let result: PlanResult
+    try {
+      result = await runPlan({ endpoint: r.endpoint, request, next, concurrency, reserve: budget, spent, cut, preloaded }, pieces)
+    } catch (err) {
+      if (!(err instanceof PlanRefused)) throw err
+      throw await refusedPart(request, r, err, budget, pieces.length + (spent > 0 ? 1 : 0))
+    }
     const now = clock()
     const ttlMs = policy.freshness(request.path, r.params, now).ttlMs
     const keptResult: KeptResult = { list: result.list, headers: result.headers, summary: result.summary, fromId: r.startId, reused: preloaded.length, storedAt: now, expiresAt: now + ttlMs }
     kept.set(r.key, keptResult)
-    keepDays(request, r, result, now)
+    keepDays(request, r, result.complete, now)
     options.logger?.info({ reqId: request.id, path: request.path, split: result.summary, reused: preloaded.length }, 'split and merged a date range')
     return keptResult
   }
 
+  /**
+   * The budget ran out part-way through a plan: the whole days fetched are kept, so that a retry
+   * costs only what is missing, and the app's Retry-After is when the slots that retry must
+   * reserve at once are free (not merely the next one).
+   */
+  async function refusedPart(request: GatewayRequest, r: Ranged, stopped: PlanRefused, budget: PlanBudget | undefined, unkeptCost: number): Promise<Error> {
+    const now = clock()
+    keepDays(request, r, stopped.complete, now)
+    const again = reusable(r, now)
+    const cost = again?.missing.length ?? unkeptCost
+    const kept = again?.preloaded.length ?? 0
+    options.logger?.info({ reqId: request.id, path: request.path, keptDays: kept, retryCost: cost }, 'split plan refused part-way by the budget')
+    if (budget === undefined) return stopped.refusal
+    const what = kept > 0 ? `the ${kept} whole days already fetched are kept, and a retry fetches only the ${cost} pieces still missing` : `a retry needs ${cost} upstream requests at once`
+    return budget.refusal(request, cost, `The budget ran out part-way through the split of this date range (Hubstaff's further pages are paid as they come): ${what}.`)
+  }
+
   /** Runs a plan once per query: a page asked while the plan runs waits for it. */
   async function planned(next: Handler, request: GatewayRequest, r: Ranged, pieces: PlanPiece[], spent: number, preloaded: StoredPiece[] = []): Promise<GatewayResponse> {
-    const running: Promise<KeptResult> = plan(next, request, r, pieces, spent, preloaded).finally(() => {
-      if (plans.get(r.key) === running) plans.delete(r.key)
+    const controller = new AbortController()
+    // Every page asked while the plan runs waits for it: it must not end with the first app that leaves.
+    const forAll: GatewayRequest = { ...request, signal: controller.signal }
+    const state = { controller, waiters: 0, done: false }
+    const promise = plan(next, forAll, r, pieces, spent, preloaded).finally(() => {
+      state.done = true
+      if (plans.get(r.key) === flight) plans.delete(r.key)
     })
-    plans.set(r.key, running)
+    // Rejections reach every waiter; one left unwaited (all gone) must not be reported as unhandled.
+    promise.catch(() => undefined)
+    const flight: PlanFlight = Object.assign(state, { promise })
+    plans.set(r.key, flight)
     try {
-      return await answerFrom(await running, r, true)
+      return await answerFrom(await join(flight, r, request.signal), r, true)
     } catch (err) {
       // A piece Hubstaff refused (403, 404, a 400 on another parameter): the app gets that answer.
       if (err instanceof PieceAnswer) return err.response
       throw err
+    }
+  }
+
+  /** Waits for a plan; a request that leaves stops waiting (RequestAborted), and the last one to leave stops the plan. */
+  async function join(flight: PlanFlight, r: Ranged, signal: AbortSignal): Promise<KeptResult> {
+    if (signal.aborted) throw new RequestAborted()
+    flight.waiters++
+    let onAbort: (() => void) | undefined
+    try {
+      return await new Promise<KeptResult>((resolve, reject) => {
+        onAbort = () => reject(new RequestAborted())
+        signal.addEventListener('abort', onAbort, { once: true })
+        flight.promise.then(resolve, reject)
+      })
+    } finally {
+      if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
+      flight.waiters--
+      if (flight.waiters === 0 && !flight.done) {
+        flight.controller.abort()
+        if (plans.get(r.key) === flight) plans.delete(r.key)
+      }
     }
   }
 
@@ -184,12 +246,13 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
       if (result !== undefined && result.fromId <= r.startId) return answerFrom(result, r, false)
       const running = plans.get(r.key)
       if (running !== undefined) {
+        options.logger?.debug?.({ reqId: request.id, path: request.path }, 'joined a running split plan')
         try {
-          const joined = await running
+          const joined = await join(running, r, request.signal)
           if (joined.fromId <= r.startId) return await answerFrom(joined, r, false)
-        } catch {
-          // Another app's plan ended (it left, or failed): this request asks on its own.
-          if (request.signal.aborted) throw new RequestAborted()
+        } catch (err) {
+          if (request.signal.aborted) throw err instanceof RequestAborted ? err : new RequestAborted()
+          // The plan failed (or was refused the budget of the app that started it): this request asks on its own.
         }
       }
       const days = reusable(r, now)

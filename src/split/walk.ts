@@ -1,14 +1,12 @@
-import { GatewayError } from '../errors.js'
+import { GatewayError, isGatewayError } from '../errors.js'
 import type { GatewayRequest, GatewayResponse, Handler, HeaderMap, SplitSummary } from '../pipeline/types.js'
 import { RequestAborted } from '../upstream/client.js'
 import { blankForm, isBlankError } from './detect.js'
+import type { PlanBudget } from './budget.js'
 import { Merger, type MergedList, Yielder } from './merge.js'
 import { bisect, lowerPageLimit } from './plan.js'
 import { pieceQuery } from './query.js'
 import { formatSpan, type RangedEndpoint, type Span } from './ranges.js'
-
-/** Budget slots a plan takes before it sends anything; throws the budget's 429 when they do not fit. */
-export type ReservePlan = (request: GatewayRequest, cost: number) => Promise<void>
 
 /** Slots reserved for a plan, handed to the budget stage one upstream call at a time. */
 export class PlanCredit {
@@ -20,6 +18,9 @@ export class PlanCredit {
     if (this.#left <= 0) return false
     this.#left--
     return true
+  }
+  get left(): number {
+    return this.#left
   }
 }
 
@@ -65,7 +66,7 @@ export interface PlanContext {
   readonly request: GatewayRequest
   readonly next: Handler
   readonly concurrency: number
-  readonly reserve: ReservePlan | undefined
+  readonly reserve: PlanBudget | undefined
   /** Calls already spent on this request before the plan (the blank first attempt). */
   readonly spent: number
   /** How a piece that blanks is cut again; undefined when it is the smallest. @default bisect */
@@ -81,6 +82,25 @@ export interface StoredPiece {
   readonly headers: HeaderMap
 }
 
+/**
+ * The budget refused a call the plan could not reserve up front (a later page, or the pieces of a
+ * re-cut) and the app could not wait: the plan stopped once the calls already paid for were made.
+ * `complete` holds the pieces fetched whole by then, which a retry need not fetch again.
+ */
+export class PlanRefused extends Error {
+  constructor(
+    readonly refusal: GatewayError,
+    readonly complete: readonly StoredPiece[],
+  ) {
+    super(refusal.message)
+  }
+}
+
+/** A piece stopped because the budget refused the plan: not a failure of its own. */
+const STOPPED = new Error('stopped: the budget refused the plan')
+
+const isBudgetRefusal = (err: unknown): err is GatewayError => isGatewayError(err) && err.code === 'HSG_BUDGET_EXHAUSTED'
+
 export interface PlanResult {
   readonly list: MergedList
   readonly headers: HeaderMap
@@ -94,7 +114,9 @@ const DROPPED_HEADERS = ['content-length', 'transfer-encoding', 'etag', 'last-mo
 /**
  * Runs a plan: fetches every piece, each following its own pagination to the end; a piece that
  * blanks is halved (down to the smallest piece), then asked with a lower `page_limit`, then
- * given up with HSG_SPLIT_EXHAUSTED naming it. The first failure stops the rest.
+ * given up with HSG_SPLIT_EXHAUSTED naming it. The first failure stops the rest. A budget
+ * refusal part-way (a later page, a re-cut) lets the calls already paid for finish, then throws
+ * PlanRefused with the pieces fetched whole.
  */
 export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): Promise<PlanResult> {
   const { endpoint, request } = ctx
@@ -104,16 +126,26 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
   const slots = new Slots(ctx.concurrency)
   const cut = ctx.cut ?? ((span: Span) => bisect(endpoint.kind, span))
   // Each piece merges its own pages, so that a piece fetched whole can be kept on its own.
-  const walked: { piece: PlanPiece; merger: Merger; whole: boolean }[] = []
+  const walked: { piece: PlanPiece; merger: Merger; whole: boolean; finished: boolean }[] = []
   let headers: HeaderMap | undefined = ctx.preloaded?.[0]?.headers
   let calls = ctx.spent
   let leaves = 0
   let depth = 0
   let failure: Error | undefined
+  // Set once the budget refused a call: the calls already paid for are still made (their pieces
+  // may complete and be kept), no other is asked for.
+  let refused: GatewayError | undefined
   const running = new Set<Promise<void>>()
 
   const reserve = async (cost: number): Promise<void> => {
-    if (ctx.reserve !== undefined) await ctx.reserve({ ...request, signal }, cost)
+    if (refused !== undefined) throw STOPPED
+    try {
+      if (ctx.reserve !== undefined) await ctx.reserve.reserve({ ...request, signal }, cost)
+    } catch (err) {
+      if (!isBudgetRefusal(err)) throw err
+      refused ??= err
+      throw STOPPED
+    }
     credit.add(cost)
   }
 
@@ -123,11 +155,16 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
     try {
       const answer = await slots.run(() => {
         if (signal.aborted) throw new RequestAborted()
+        if (refused !== undefined && credit.left === 0) throw STOPPED
         return ctx.next({ ...request, query, signal, prepaid: credit })
       })
       calls += answer.upstreamCalls
       return blankForm(answer) === undefined ? answer : 'blank'
     } catch (err) {
+      if (isBudgetRefusal(err) && !signal.aborted) {
+        refused ??= err
+        throw STOPPED
+      }
       if (!isBlankError(err) || signal.aborted) throw err
       calls += 1
       return 'blank'
@@ -136,7 +173,7 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
 
   const walk = async (piece: PlanPiece): Promise<void> => {
     depth = Math.max(depth, piece.depth)
-    const own = { piece, merger: new Merger(endpoint.listKey), whole: piece.startId === undefined }
+    const own = { piece, merger: new Merger(endpoint.listKey), whole: piece.startId === undefined, finished: false }
     walked.push(own)
     const merger = own.merger
     let cursor = piece.startId
@@ -160,7 +197,10 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
       }
       if (answer !== 'blank') headers ??= answer.headers
       if (pages++ === 0) leaves++
-      if (read.next === undefined) return
+      if (read.next === undefined) {
+        own.finished = true
+        return
+      }
       // A cursor that does not move on would loop for ever.
       if (cursor !== undefined && read.next <= cursor) throw new GatewayError('HSG_SPLIT_EXHAUSTED', `Hubstaff's pagination of ${describe(ctx, piece, cursor, limit)} did not move forward.`)
       cursor = read.next
@@ -169,6 +209,7 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
 
   const launch = (piece: PlanPiece): void => {
     const task = walk(piece).catch((err: unknown) => {
+      if (err === STOPPED) return
       failure ??= err instanceof Error ? err : new Error(String(err))
       stop.abort()
     })
@@ -176,7 +217,14 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
     void task.finally(() => running.delete(task))
   }
 
-  if (pieces.length > 0) await reserve(pieces.length)
+  if (pieces.length > 0) {
+    try {
+      await reserve(pieces.length)
+    } catch (err) {
+      // Nothing of the plan was sent: the budget's own refusal, for the whole plan, is the answer.
+      throw err === STOPPED && refused !== undefined ? refused : err
+    }
+  }
   for (const piece of pieces) launch(piece)
   while (running.size > 0) await Promise.all([...running])
   if (request.signal.aborted) throw new RequestAborted()
@@ -186,11 +234,16 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
   for (const [name, value] of Object.entries(headers ?? {})) if (!DROPPED_HEADERS.includes(name)) kept[name] = value
   const merger = new Merger(endpoint.listKey)
   const complete: StoredPiece[] = []
-  for (const { piece, merger: own, whole } of walked) {
+  for (const { piece, merger: own, whole, finished } of walked) {
+    if (refused !== undefined) {
+      if (whole && finished) complete.push({ span: piece.span, list: await own.finish(y), headers: kept })
+      continue
+    }
     const list = await own.finish(y)
     merger.addList(list)
     if (whole) complete.push({ span: piece.span, list, headers: kept })
   }
+  if (refused !== undefined) throw new PlanRefused(refused, complete)
   for (const stored of ctx.preloaded ?? []) merger.addList(stored.list)
   const list = await merger.finish(y)
   return { list, headers: kept, summary: { pieces: leaves + (ctx.preloaded?.length ?? 0), depth, upstreamCalls: calls }, complete }

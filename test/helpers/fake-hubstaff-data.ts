@@ -331,9 +331,10 @@ export function activitiesBetween(startMs: number, stopMs: number, nowMs: number
 export function dailyActivitiesBetween(firstDay: number, lastDay: number, nowMs: number): FakeRecord[] {
   const out: FakeRecord[] = []
   for (let day = firstDay; day <= lastDay; day++) {
+    // Summing the same generator keeps daily totals equal to the sum of that day's activities.
+    const activities = activitiesBetween(day * DAY_MS, (day + 1) * DAY_MS, nowMs)
     for (let u = 0; u < FAKE_DATA.userIds.length; u++) {
-      // Summing the same generator keeps daily totals equal to the sum of that day's activities.
-      const slots = activitiesBetween(day * DAY_MS, (day + 1) * DAY_MS, nowMs).filter((a) => a.user_id === FAKE_DATA.userIds[u])
+      const slots = activities.filter((a) => a.user_id === FAKE_DATA.userIds[u])
       const first = slots[0]
       if (first === undefined) continue
       const sum = (key: 'tracked' | 'overall' | 'keyboard' | 'mouse'): number =>
