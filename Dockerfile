@@ -24,6 +24,8 @@ COPY --from=build /app/dist ./dist
 COPY bin ./bin
 # The bundled spec: mock mode, the default without a token, serves it.
 COPY spec ./spec
+# The dashboard page at /_gateway/ (its chart library comes from node_modules/uplot).
+COPY dashboard ./dashboard
 RUN mkdir -p /data/state /data/recordings \
     && chown -R node:node /data \
     && chmod 0700 /data/state
@@ -31,6 +33,8 @@ USER node
 VOLUME ["/data"]
 EXPOSE 8787
 # Health answers any client (the rest of /_gateway/ is loopback-only, and this probe is loopback).
+# From outside the container the admin surface needs an admin key: set
+# HUBSTAFF_GATEWAY_ADMIN_KEY_SHA256 (README, "Operating a shared gateway").
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HUBSTAFF_GATEWAY_PORT || 8787) + '/_gateway/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # Exec form: node runs as PID 1 and gets SIGTERM itself, which the gateway handles as a graceful stop.
