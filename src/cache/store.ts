@@ -17,14 +17,19 @@ export function packHeaders(headers: Readonly<HeaderMap>): string {
 
 export function unpackHeaders(packed: string, into: HeaderMap = {}): HeaderMap {
   if (packed === '') return into
-  const parts = packed.split('\n')
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const name = parts[i] as string
-    const value = parts[i + 1] as string
+  // Scanned, not split: this runs on every cache hit, and the array of parts was garbage at once.
+  let at = 0
+  for (;;) {
+    const nameEnd = packed.indexOf('\n', at)
+    if (nameEnd === -1) return into
+    const valueEnd = packed.indexOf('\n', nameEnd + 1)
+    const name = packed.slice(at, nameEnd)
+    const value = packed.slice(nameEnd + 1, valueEnd === -1 ? packed.length : valueEnd)
     const seen = into[name]
     into[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value]
+    if (valueEnd === -1) return into
+    at = valueEnd + 1
   }
-  return into
 }
 
 /**

@@ -168,15 +168,17 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     keepDays(request, r, stopped.complete, now)
     const again = reusable(r, now)
     const cost = again?.missing.length ?? unkeptCost
-    const kept = again?.preloaded.length ?? 0
-    options.logger?.info({ reqId: request.id, path: request.path, keptDays: kept, retryCost: cost }, 'split plan refused part-way by the budget')
+    const keptDays = again?.preloaded.length ?? 0
+    options.logger?.info({ reqId: request.id, path: request.path, keptDays, retryCost: cost }, 'split plan refused part-way by the budget')
     if (budget === undefined) return stopped.refusal
-    const what = kept > 0 ? `the ${kept} whole days already fetched are kept, and a retry fetches only the ${cost} pieces still missing` : `a retry needs ${cost} upstream requests at once`
+    const what = keptDays > 0 ? `the ${keptDays} whole days already fetched are kept, and a retry fetches only the ${cost} pieces still missing` : `a retry needs ${cost} upstream requests at once`
     return budget.refusal(request, cost, `The budget ran out part-way through the split of this date range (Hubstaff's further pages are paid as they come): ${what}.`)
   }
 
   /** Runs a plan once per query: a page asked while the plan runs waits for it. */
   async function planned(next: Handler, request: GatewayRequest, r: Ranged, pieces: PlanPiece[], spent: number, preloaded: StoredPiece[] = []): Promise<GatewayResponse> {
+    // A plan nobody waits for would never be stopped.
+    if (request.signal.aborted) throw new RequestAborted()
     const controller = new AbortController()
     // Every page asked while the plan runs waits for it: it must not end with the first app that leaves.
     const forAll: GatewayRequest = { ...request, signal: controller.signal }
