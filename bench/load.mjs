@@ -26,21 +26,33 @@ export function hasWrk() {
 
 export const hasTaskset = () => has('taskset', ['-V'])
 
+let runs = 0
+
+/**
+ * The query of the `n`th request of a run with `unique`: a page cursor and size that cycle, and
+ * a parameter the spec does not name (ignored by both mocks) that makes every request's URL one
+ * of its own. `run` differs from run to run, so no run repeats an earlier one's URLs either.
+ * bench/wrk.lua builds the same.
+ */
+const uniqueQuery = (run, n) => `?page_start_id=${n % 50}&page_limit=${1 + (n % 3)}&bench_request=${run}-${n}`
+
 /**
  * One run against `url`. `target.paths` are asked in turn, or `target.random` = { prefix, count }
- * asks prefix + a random id below count. Throws when any request failed: a ratio over errors
- * measures nothing.
+ * asks prefix + a random id below count; with `target.unique` the paths go in turn, each request
+ * with a query never asked before (uniqueQuery). Throws when any request failed: a ratio over
+ * errors measures nothing.
  */
-export async function runLoad(tool, { url, paths, random, headers = {}, connections, duration, cpu }) {
-  const r = tool === 'wrk' ? await runWrk({ url, paths, random, headers, connections, duration, cpu }) : await runAutocannon({ url, paths, random, headers, connections, duration })
+export async function runLoad(tool, { url, paths, random, unique = false, headers = {}, connections, duration, cpu }) {
+  const run = unique ? `${process.pid}x${Date.now().toString(36)}x${++runs}` : undefined
+  const r = tool === 'wrk' ? await runWrk({ url, paths, random, run, headers, connections, duration, cpu }) : await runAutocannon({ url, paths, random, run, headers, connections, duration })
   if (r.failed > 0) throw new Error(`${url}: ${r.failed} of ${r.requests} requests failed`)
   return r
 }
 
-function runWrk({ url, paths, random, headers, connections, duration, cpu }) {
+function runWrk({ url, paths, random, run, headers, connections, duration, cpu }) {
   const args = ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '-s', WRK_SCRIPT]
   for (const [name, value] of Object.entries(headers)) args.push('-H', `${name}: ${value}`)
-  args.push(url, '--', ...(random ? ['random', random.prefix, String(random.count)] : paths))
+  args.push(url, '--', ...(random ? ['random', random.prefix, String(random.count)] : run ? ['unique', run, ...paths] : paths))
   const [command, argv] = cpu === undefined ? ['wrk', args] : ['taskset', ['-c', String(cpu), 'wrk', ...args]]
   return new Promise((resolve, reject) => {
     const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -62,10 +74,15 @@ function runWrk({ url, paths, random, headers, connections, duration, cpu }) {
   })
 }
 
-async function runAutocannon({ url, paths, random, headers, connections, duration }) {
+async function runAutocannon({ url, paths, random, run, headers, connections, duration }) {
   const { default: autocannon } = await import('autocannon')
   let i = 0
-  const pick = random ? () => random.prefix + Math.floor(Math.random() * random.count) : () => paths[i++ % paths.length]
+  let n = 0
+  const pick = random
+    ? () => random.prefix + Math.floor(Math.random() * random.count)
+    : run
+      ? () => paths[i++ % paths.length] + uniqueQuery(run, ++n)
+      : () => paths[i++ % paths.length]
   const r = await autocannon({
     url,
     connections,

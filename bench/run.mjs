@@ -195,14 +195,22 @@ async function mockGroup(raw) {
   // date-ranged report: `prism mock` 5.14.2 refuses every time_slot[...] query (see bench/mock.mjs).
   const paths = ['/v2/users/me', '/v2/organizations/1001/projects?page_limit=2', '/v2/organizations/1001/members?page_limit=2', '/v2/tasks/300101']
   const headers = { authorization: 'Bearer bench', accept: 'application/json' }
+  // The paths above repeat byte for byte, so the mock answers them from the answers it keeps (at
+  // most 1000). Here every request has a query of its own (bench/load.mjs, uniqueQuery): what a
+  // request never seen before costs.
+  const listPaths = ['/v2/organizations/1001/projects', '/v2/organizations/1001/members']
   const m = await measure('mock', [
     { name: 'gateway mock, cache off', url: off.address, paths, headers, child: off.child },
     { name: 'gateway mock, cache on', url: on.address, paths, headers, child: on.child },
     { name: 'prism mock -v error', url: prism.address, paths, headers },
+    { name: 'gateway mock, cache off, every request new', url: off.address, paths: listPaths, unique: true, headers, child: off.child },
+    { name: 'prism mock -v error, every request new', url: prism.address, paths: listPaths, unique: true, headers },
   ])
   const p = m['prism mock -v error']
   figure('mock, req/s (cache off)', m['gateway mock, cache off'].rps, p.rps, ratio(m, 'gateway mock, cache off', 'prism mock -v error', 'rps'), 5, true, '×')
   figure('mock, req/s (cache on, the default)', m['gateway mock, cache on'].rps, p.rps, ratio(m, 'gateway mock, cache on', 'prism mock -v error', 'rps'), 5, true, '×')
+  const fresh = ['gateway mock, cache off, every request new', 'prism mock -v error, every request new']
+  figure('mock, req/s (cache off, every request new)', m[fresh[0]].rps, m[fresh[1]].rps, ratio(m, fresh[0], fresh[1], 'rps'), 5, true, '×')
   raw.mock = m
   off.child.disconnect()
   on.child.disconnect()

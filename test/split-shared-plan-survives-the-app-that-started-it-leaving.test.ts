@@ -3,7 +3,7 @@
 // leaves, that app's request ends (499), the plan goes on, and the other app gets the whole merged
 // answer without a second plan. Only when every app has left does the plan stop.
 import t from 'tap'
-import { request } from 'undici'
+import { Client, request } from 'undici'
 import { hashKey } from '../src/apps.js'
 import { DAY_MS } from './helpers/fake-hubstaff-data.js'
 import { FAKE_DATA } from './helpers/fake-hubstaff.js'
@@ -19,6 +19,16 @@ const APPS = JSON.stringify([
   { name: 'report', keySha256: hashKey(KEYS.report) },
 ])
 
+/** An app on a connection of its own, so that leaving is what it is for a real app: the connection closes. */
+function app(address: string, key: string, query: string): { answer: Promise<unknown>; leave: () => Promise<void> } {
+  const client = new Client(address)
+  const answer = client.request({ method: 'GET', path: `${PATH}?${query}`, headers: { 'x-gateway-key': key } }).then(
+    async (res) => ({ status: res.statusCode, text: await res.body.text() }),
+    (err: unknown) => err,
+  )
+  return { answer, leave: () => client.destroy() }
+}
+
 function rangeOf(query: string): string {
   const q = new URLSearchParams(query)
   return `${q.get('time_slot[start]') ?? ''}..${q.get('time_slot[stop]') ?? ''}`
@@ -33,18 +43,14 @@ void t.test('the app that started the plan leaves mid-plan; the other gets the w
   // Each upstream answer takes a while: the plan (one blank attempt, then seven days, two at a time) runs for a second or more.
   fake.apiDelayMs = 150
   const before = fake.requests.length
-  const leaving = new AbortController()
-  const first = request(`${gw.address}${PATH}?${WEEK}&page_limit=500`, { headers: { 'x-gateway-key': KEYS.dashboard }, signal: leaving.signal }).then(
-    async (res) => ({ status: res.statusCode, text: await res.body.text() }),
-    (err: unknown) => err,
-  )
+  const first = app(gw.address, KEYS.dashboard, `${WEEK}&page_limit=500`)
   await until(() => fake.requests.length - before >= 2, 10_000, 'the plan to send its first piece')
   // Another app, another page of the same query (all of it, without page_limit).
   const second = request(`${gw.address}${PATH}?${WEEK}`, { headers: { 'x-gateway-key': KEYS.report } })
   await until(() => gw.logRecords().some((r) => r.msg === 'joined a running split plan'), 10_000, 'the second app to wait for the running plan')
   t.ok(fake.requests.length - before < 8, 'the plan is still running when the first app leaves')
-  leaving.abort()
-  t.type(await first, Error, 'the app that left gets nothing')
+  await first.leave()
+  t.type(await first.answer, Error, 'the app that left gets nothing')
 
   const res = await second
   const body = (await res.body.json()) as { activities: { id: number }[]; pagination?: unknown }
@@ -69,17 +75,13 @@ void t.test('when every app has left, the plan stops and the next request starts
   fake.blank = { overMs: 2 * DAY_MS, form: 'empty 504' }
   fake.apiDelayMs = 150
   const before = fake.requests.length
-  const a = new AbortController()
-  const b = new AbortController()
-  const pending = [
-    request(`${gw.address}${PATH}?${WEEK}&page_limit=500`, { headers: { 'x-gateway-key': KEYS.dashboard }, signal: a.signal }).catch((err: unknown) => err),
-  ]
+  const a = app(gw.address, KEYS.dashboard, `${WEEK}&page_limit=500`)
   await until(() => fake.requests.length - before >= 2, 10_000, 'the plan to send its first piece')
-  pending.push(request(`${gw.address}${PATH}?${WEEK}`, { headers: { 'x-gateway-key': KEYS.report }, signal: b.signal }).catch((err: unknown) => err))
+  const b = app(gw.address, KEYS.report, WEEK)
   await until(() => gw.logRecords().some((r) => r.msg === 'joined a running split plan'), 10_000, 'the second app to wait for the running plan')
-  a.abort()
-  b.abort()
-  for (const p of pending) t.type(await p, Error)
+  await a.leave()
+  await b.leave()
+  for (const left of [a, b]) t.type(await left.answer, Error)
   await until(() => gw.logRecords().filter((r) => r.msg === 'request' && r.status === 499).length === 2, 10_000, 'both request lines')
   const sent = fake.requests.length
   await new Promise((resolve) => setTimeout(resolve, 600))
