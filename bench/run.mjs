@@ -266,7 +266,7 @@ function markdown(result) {
     '| --- | ---: | ---: | ---: | --- | --- |',
     ...result.figures.map((f) => `| ${f.figure} | ${cell(f.gateway)} | ${cell(f.baseline)} | ${cell(f.ratio)} | ${cell(f.goal)} | ${f.met === undefined ? '' : f.met ? 'yes' : '**no**'} |`),
     '',
-    'Ratios are medians of the per-round ratios (each round loads every server in turn). Baselines: bare `node:http` answering the same 2 KB body; a plain `@fastify/reply-from` proxy to the same fake Hubstaff; `prism mock -v error` on the same spec; W1 compares upstream requests with client requests.',
+    'Ratios are medians of the per-round ratios (each round loads every server in turn). Baselines: bare `node:http` answering the same 2 KB body; a plain `@fastify/reply-from` proxy to the same fake Hubstaff; `prism mock -v error` on the same spec (for the "every request new" row, asked the same never-repeating URLs); W1 compares upstream requests with client requests.',
   ]
   return lines.join('\n') + '\n'
 }

@@ -57,6 +57,9 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
   let draining = false
   app.addHook('preClose', (done) => {
     draining = true
+    // In-flight requests get --shutdown-timeout to finish; then their connections are cut, or one
+    // that never completes would hold the close until the keep-alive timeout ends it.
+    setTimeout(() => app.server.closeAllConnections(), gateway.config.shutdownTimeout * 1000).unref()
     done()
   })
   app.addHook('onRequest', (_request, _reply, done) => {
