@@ -24,6 +24,7 @@ import { Pool } from 'undici'
 import type * as LoadModule from '../src/config/load.js'
 import type * as LoggerModule from '../src/logger.js'
 import type * as ServerModule from '../plugins/server.js'
+import { body, HEADERS } from './body.js'
 
 /** The part of autocannon's API used here (the package ships no types). */
 interface Result {
@@ -51,24 +52,7 @@ const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000)
 const DURATION = Number(process.env.BENCH_DURATION ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
-const BODY_SIZE = 2048
-
-/** A 2 KB task list, the same bytes everywhere. */
-function body(): Buffer {
-  const tasks: object[] = []
-  while (JSON.stringify({ tasks }).length < BODY_SIZE - 120) {
-    tasks.push({ id: tasks.length + 1, project_id: 20001, summary: `Task ${tasks.length + 1}`, status: 'active', lock_version: 1 })
-  }
-  const unpadded = JSON.stringify({ tasks, pad: '' }).length
-  return Buffer.from(JSON.stringify({ tasks, pad: 'x'.repeat(BODY_SIZE - unpadded) }))
-}
-
 const BODY = body()
-const HEADERS = {
-  'content-type': 'application/json; charset=utf-8',
-  'cache-control': 'no-cache',
-  etag: 'W/"0123456789abcdef0123456789abcdef"',
-}
 
 function gc(): void {
   const collect = runInNewContext('gc') as (() => void) | undefined

@@ -1,4 +1,5 @@
 import { getHttpOperationsFromSpec } from '@stoplight/prism-http'
+import { validCheck, type ValidCheck } from './fast-check.js'
 import { specError, type SpecSource } from './spec-source.js'
 
 export type Operation = Awaited<ReturnType<typeof getHttpOperationsFromSpec>>[number]
@@ -11,6 +12,8 @@ export interface OperationInfo {
   readonly idParam: string | undefined
   /** The operation without its 422 answer, when it also has a 400 one (see `askPrism`). */
   readonly refusal: Operation | undefined
+  /** Prism's validation of a request without a body, prepared once (see `validCheck`); undefined: ask Prism. */
+  readonly valid: ValidCheck | undefined
 }
 
 interface Route {
@@ -37,7 +40,7 @@ export class OperationIndex {
       byPath.set(op.path, [...(byPath.get(op.path) ?? []), op])
       const codes = op.responses.map((r) => r.code)
       const refusal = codes.includes('400') && codes.includes('422') ? { ...op, responses: op.responses.filter((r) => r.code !== '422') } : undefined
-      this.#info.set(op, { listKey: listKeyOf(op), idParam: /\{([^}]+)\}$/.exec(op.path)?.[1], refusal })
+      this.#info.set(op, { listKey: listKeyOf(op), idParam: /\{([^}]+)\}$/.exec(op.path)?.[1], refusal, valid: validCheck(op) })
     }
     for (const [path, ops] of byPath) {
       const segments = path.split('/')
@@ -57,7 +60,7 @@ export class OperationIndex {
   }
 
   info(op: Operation): OperationInfo {
-    return this.#info.get(op) ?? { listKey: undefined, idParam: undefined, refusal: undefined }
+    return this.#info.get(op) ?? { listKey: undefined, idParam: undefined, refusal: undefined, valid: undefined }
   }
 }
 

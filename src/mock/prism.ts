@@ -29,6 +29,24 @@ type MockerOutput = ReturnType<ReturnType<Mocker>>
 /** Static answers kept per operation: one per Accept header, status and example asked for. */
 const PREPARED_PER_OPERATION = 32
 
+/** The static answers prepared so far, per operation (see `preparedMocker`). */
+const preparedAnswers = new WeakMap<object, Map<string, MockerOutput>>()
+
+/** What chooses a static answer besides the operation: the status and example asked for, and the Accept header. */
+function answerKey(config: IHttpOperationConfig, accept: string): string {
+  return `${config.code ?? ''} ${config.exampleKey ?? ''} ${config.ignoreExamples === true} ${config.mediaTypes?.join(',') ?? ''} ${accept}`
+}
+
+/**
+ * The answer Prism gave before to a valid request for `operation` with the same `config` and
+ * Accept header, if any (a static answer only: `config` asks for no generated data).
+ */
+export function preparedAnswer(operation: Operation, config: IHttpConfig, accept: string): IHttpResponse | undefined {
+  if (config.mock.dynamic === true) return undefined
+  const known = preparedAnswers.get(operation)?.get(answerKey(config.mock, accept))
+  return known?._tag === 'Right' ? known.right : undefined
+}
+
 /**
  * Prism's mocker, with its static answers prepared once per operation. Without `dynamic`, what
  * it answers to a valid request depends on the operation, the Accept header and the `code` and
@@ -38,16 +56,15 @@ const PREPARED_PER_OPERATION = 32
  */
 function preparedMocker(): Mocker {
   const mock = mocker.default
-  const prepared = new WeakMap<object, Map<string, MockerOutput>>()
   return (opts) => {
     const { resource, input, config } = opts
     const cacheable = config.dynamic !== true && resource.callbacks === undefined && !input.validations.some((v) => (v.severity as number) === ERROR_SEVERITY)
     if (!cacheable) return mock(opts)
     const accept = Object.entries(input.data.headers ?? {}).find(([name]) => name.toLowerCase() === 'accept')?.[1] ?? ''
-    const key = `${config.code ?? ''} ${config.exampleKey ?? ''} ${config.ignoreExamples === true} ${config.mediaTypes?.join(',') ?? ''} ${accept}`
+    const key = answerKey(config, accept)
     return (logger) => {
-      const answers = prepared.get(resource) ?? new Map<string, MockerOutput>()
-      prepared.set(resource, answers)
+      const answers = preparedAnswers.get(resource) ?? new Map<string, MockerOutput>()
+      preparedAnswers.set(resource, answers)
       const known = answers.get(key)
       if (known !== undefined) return known
       const answer = mock(opts)(logger)

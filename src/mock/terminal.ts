@@ -6,7 +6,7 @@ import { shapeList, shapeRecord } from './envelope.js'
 import type { PreparedMock } from './load.js'
 import type { Operation } from './operations.js'
 import { parseMockPreferences, preferenceApplied } from './prefer.js'
-import { askPrism, createPrism, mockConfig } from './prism.js'
+import { askPrism, createPrism, mockConfig, preparedAnswer } from './prism.js'
 
 export interface MockTerminalOptions {
   /**
@@ -121,8 +121,10 @@ export function mockTerminal(prepared: PreparedMock, options: MockTerminalOption
       ...(prefs.code === undefined ? {} : { code: prefs.code }),
       ...(prefs.example === undefined ? {} : { exampleKey: prefs.example }),
     })
-    const { listKey, idParam, refusal } = operations.info(operation)
-    const output = await askPrism(prism, input, operation, config, refusal)
+    const { listKey, idParam, refusal, valid } = operations.info(operation)
+    // A valid request whose static answer Prism gave before needs nothing more of Prism.
+    const known = written === undefined && !dynamic && valid?.(request.path, input.url.query ?? {}, input.headers ?? {}) === true ? preparedAnswer(operation, config, input.headers?.accept ?? '') : undefined
+    const output = known ?? (await askPrism(prism, input, operation, config, refusal))
 
     let body = output.body
     const ok = output.statusCode >= 200 && output.statusCode < 300
