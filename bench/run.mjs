@@ -193,7 +193,7 @@ async function mockGroup(raw) {
   const spec = join(ROOT, 'spec', 'hubstaff-v2.openapi.json')
   const [off, on, prism] = await Promise.all([start('gateway-mock', [spec, 'off']), start('gateway-mock', [spec, 'on']), startPrism(spec)])
   // Records and list pages; Prism checks the spec's bearer scheme, so a token goes along. No
-  // date-ranged report: `prism mock` 5.14.2 refuses every time_slot[...] query (see bench/mock.mjs).
+  // date-ranged report: `prism mock` 5.14.2 refuses every time_slot[...] query (README, "Mock mode").
   const paths = ['/v2/users/me', '/v2/organizations/1001/projects?page_limit=2', '/v2/organizations/1001/members?page_limit=2', '/v2/tasks/300101']
   const headers = { authorization: 'Bearer bench', accept: 'application/json' }
   // The paths above repeat byte for byte, so the mock answers them from the answers it keeps (at

@@ -2,24 +2,12 @@ import t from 'tap'
 import { request } from 'undici'
 import { startLiveGateway } from './helpers/gateway.js'
 import { until } from './helpers/memory-token-store.js'
+import type { JournalEntry } from '../src/journal.js'
 
-interface Entry {
-  time: string
-  app: string
-  method: string
-  path: string
-  status: number
-  source: string
-  cacheStatus: string
-  upstreamCalls: number
-  queueWaitMs: number
-  durationMs: number
-  id: string
-}
 interface Journal {
   capacity: number
   recorded: number
-  requests: Entry[]
+  requests: JournalEntry[]
 }
 
 void t.test('the journal keeps the last requests, newest first, with what each cost and never a header', async (t) => {

@@ -1,7 +1,6 @@
-// The mock answers a request it has answered before from what it made the first time (Prism's
-// validation is the costly part of a mock answer). That must never show: a repeat answers alike,
-// a request that differs in path, query or any header gets its own answer, what one caller does to
-// its answer never reaches the next, and writes and generated data are made afresh every time.
+// A repeated mock request answers alike (static answers are prepared once per operation and
+// shared), a request that differs in path, query or any header gets its own answer, what one
+// caller does to its answer never reaches the next, and writes and generated data are made afresh.
 import t from 'tap'
 import { mockClient } from './helpers/mock.js'
 

@@ -1,5 +1,4 @@
 import type { IHttpRequest } from '@stoplight/prism-http'
-import { LRUCache } from 'lru-cache'
 import { GatewayError } from '../errors.js'
 import type { GatewayRequest, GatewayResponse, HeaderMap, Handler } from '../pipeline/types.js'
 import { shapeList, shapeRecord } from './envelope.js'
@@ -80,12 +79,7 @@ export function mockTerminal(prepared: PreparedMock, options: MockTerminalOption
   const baseSeed = options.seed ?? 'hubstaff-gateway'
   const { source, operations } = prepared
 
-  // Answers to repeated requests. Without `dynamic`, what the mock answers is a function of the
-  // request alone (the spec is fixed once loaded), yet asking Prism again costs its request
-  // validation and routing (most of a mock answer's time), and the answer's shaping and JSON.
-  const answered = new LRUCache<string, GatewayResponse>({ max: ANSWERS_KEPT, maxSize: ANSWER_BYTES_KEPT, sizeCalculation: (answer) => answer.body.length + 1 })
-
-  const answerOnce = async (request: GatewayRequest): Promise<GatewayResponse> => {
+  return async (request: GatewayRequest): Promise<GatewayResponse> => {
     const method = request.method.toLowerCase()
     if ((method === 'get' || method === 'head') && /^\/v2\/docs\/?$/.test(request.path)) {
       return { status: 200, headers: { 'content-type': source.contentType }, body: source.raw, source: 'mock', upstreamCalls: 0 }
@@ -152,35 +146,4 @@ export function mockTerminal(prepared: PreparedMock, options: MockTerminalOption
     }
     return { status: output.statusCode, headers, body: serialise(body), source: 'mock', upstreamCalls: 0 }
   }
-
-  return async (request: GatewayRequest): Promise<GatewayResponse> => {
-    const key = repeatableKey(request)
-    const known = key === undefined ? undefined : answered.get(key)
-    const answer = known ?? (await answerOnce(request))
-    if (key !== undefined && known === undefined) answered.set(key, answer)
-    // Stages behind the terminal may add headers: each request gets a headers object of its own.
-    return { ...answer, headers: { ...answer.headers } }
-  }
-}
-
-/** Answers kept for repeated requests (at most), and the bytes of their bodies. */
-const ANSWERS_KEPT = 1000
-const ANSWER_BYTES_KEPT = 32 * 1024 * 1024
-
-/**
- * What makes a request the same as an earlier one: method, path, query and every header (Prism
- * validates headers too). Undefined for a request whose answer may differ from the last: one with
- * a body (writes answer with what they sent) or that may ask for generated data.
- */
-function repeatableKey(request: GatewayRequest): string | undefined {
-  if (request.body !== undefined || (request.method !== 'GET' && request.method !== 'HEAD')) return undefined
-  const prefer = request.headers.prefer
-  // The query's `__dynamic` counts when there is no Prefer header; percent-encoded, it could hide.
-  if (request.query.includes('__dynamic') || request.query.includes('%') || (prefer !== undefined && /dynamic/i.test(Array.isArray(prefer) ? prefer.join(',') : prefer))) return undefined
-  let key = `${request.method} ${request.path}?${request.query}`
-  for (const name in request.headers) {
-    const value = request.headers[name]
-    if (value !== undefined) key += `\n${name}: ${Array.isArray(value) ? value.join('\n' + name + ': ') : value}`
-  }
-  return key
 }
