@@ -12,8 +12,14 @@ RUN npm run build
 
 # ---- runtime: production dependencies and the compiled output only ----
 FROM node:20-bookworm-slim AS runtime
+# 0.0.0.0 is the container's own interfaces: without it a published port reaches nothing. A gateway
+# listening beyond loopback without app keys or an admin key refuses to start unless told
+# ALLOW_EXPOSED; here it is, so publish the port on loopback only (docker run -p
+# 127.0.0.1:8787:8787 ...), or configure app keys (HUBSTAFF_GATEWAY_APPS) before publishing it
+# wider, and HUBSTAFF_GATEWAY_ALLOWED_HOSTS for the names other machines or containers use.
 ENV NODE_ENV=production \
     HUBSTAFF_GATEWAY_HOST=0.0.0.0 \
+    HUBSTAFF_GATEWAY_ALLOW_EXPOSED=true \
     HUBSTAFF_GATEWAY_PORT=8787 \
     HUBSTAFF_GATEWAY_STATE_DIR=/data/state \
     HUBSTAFF_GATEWAY_RECORDINGS=/data/recordings

@@ -29,7 +29,7 @@ export default tseslint.config(
   },
   {
     // Benchmarks are plain ESM scripts run against dist/: linted, not type-checked.
-    files: ['eslint.config.js', 'bench/**/*.mjs'],
+    files: ['eslint.config.js', 'bench/**/*.mjs', 'examples/**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', fetch: 'readonly' } },
   },

@@ -192,14 +192,17 @@ async function startPrism(spec) {
 async function mockGroup(raw) {
   const spec = join(ROOT, 'spec', 'hubstaff-v2.openapi.json')
   const [off, on, prism] = await Promise.all([start('gateway-mock', [spec, 'off']), start('gateway-mock', [spec, 'on']), startPrism(spec)])
-  // Records and list pages; Prism checks the spec's bearer scheme, so a token goes along. No
+  // Records and list pages of the simulated organization (ids read from the gateway's own model;
+  // Prism answers any id alike); Prism checks the spec's bearer scheme, so a token goes along. No
   // date-ranged report: `prism mock` 5.14.2 refuses every time_slot[...] query (README, "Mock mode").
-  const paths = ['/v2/users/me', '/v2/organizations/1001/projects?page_limit=2', '/v2/organizations/1001/members?page_limit=2', '/v2/tasks/300101']
   const headers = { authorization: 'Bearer bench', accept: 'application/json' }
-  // The paths above repeat byte for byte, so the mock answers them from the answers it keeps (at
-  // most 1000). Here every request has a query of its own (bench/load.mjs, uniqueQuery): what a
-  // request never seen before costs.
-  const listPaths = ['/v2/organizations/1001/projects', '/v2/organizations/1001/members']
+  const first = async (path, key) => (await (await fetch(off.address + path, { headers })).json())[key][0].id
+  const org = await first('/v2/organizations', 'organizations')
+  const task = await first(`/v2/organizations/${org}/tasks`, 'tasks')
+  const paths = ['/v2/users/me', `/v2/organizations/${org}/projects?page_limit=2`, `/v2/organizations/${org}/members?page_limit=2`, `/v2/tasks/${task}`]
+  // The paths above repeat byte for byte. Here every request has a query of its own
+  // (bench/load.mjs, uniqueQuery): what a request never seen before costs.
+  const listPaths = [`/v2/organizations/${org}/projects`, `/v2/organizations/${org}/members`]
   const m = await measure('mock', [
     { name: 'gateway mock, cache off', url: off.address, paths, headers, child: off.child },
     { name: 'gateway mock, cache on', url: on.address, paths, headers, child: on.child },

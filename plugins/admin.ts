@@ -4,6 +4,8 @@ import type { Gateway } from '../src/gateway.js'
 import { sendProblem } from './problems.js'
 import { AdminKey } from '../src/admin-key.js'
 import { registerDashboard } from './dashboard.js'
+import { registerMockAdmin } from './mock-admin.js'
+import { browserOrigin, hostName, isLoopbackName } from '../src/http/guard.js'
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/
 
@@ -16,10 +18,10 @@ export function isLoopback(address: string | undefined): boolean {
  * re-pointed at 127.0.0.1 (DNS rebinding) otherwise reaches the admin surface through the browser.
  */
 export function isLoopbackHost(host: string | undefined): boolean {
-  if (host === undefined) return true
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.replace(/:\d*$/, '')
-  return name === 'localhost' || name.endsWith('.localhost') || name === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(name)
+  return host === undefined || isLoopbackName(hostName(host))
 }
+
+const NO_ORIGINS: ReadonlySet<string> = new Set()
 
 function queryNumber(value: unknown, fallback: number, max: number): number {
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : fallback
@@ -27,18 +29,24 @@ function queryNumber(value: unknown, fallback: number, max: number): number {
 }
 
 /**
- * `/_gateway/*`: the operator's surface. Without an admin key it answers loopback clients only;
- * with one, it answers whoever sends the key, and nobody else (loopback included). Health is the
- * exception, because container and orchestrator probes come from outside and it reveals nothing.
+ * `/_gateway/*`: the operator's surface. Without an admin key, and outside team mode, it answers
+ * loopback clients only; with one (or in team mode) it answers whoever sends the key, and nobody
+ * else (loopback included). Health is the exception, because container and orchestrator probes
+ * come from outside and it reveals nothing.
  */
 export function registerAdmin(app: FastifyInstance, gateway: Gateway): void {
   const adminKey = new AdminKey(gateway.config)
   app.register((scope, _opts, done) => {
     scope.addHook('onRequest', async (request, reply) => {
       if (request.routeOptions.url === '/_gateway/health') return
+      // Only the gateway's own page may drive it from a browser: a cached Basic login would
+      // otherwise let any site's form reset or switch it.
+      browserOrigin(request.headers, NO_ORIGINS)
       if (adminKey.configured) {
         if (adminKey.accepts(request.headers)) return
-        const detail = 'This gateway has an admin key: send it in X-Gateway-Admin-Key, as "Authorization: Bearer <key>", or as the password of Basic authentication.'
+        const detail = adminKey.unreachable
+          ? 'This gateway is shared by a team (--apps): its admin surface needs an admin key (--admin-key-sha256) or the key of an app marked "admin": true, and neither is configured.'
+          : 'This gateway needs an admin key here: send it in X-Gateway-Admin-Key, as "Authorization: Bearer <key>", or as the password of Basic authentication (in team mode, an admin app may send its own X-Gateway-Key).'
         // The Basic challenge makes a browser ask for the key when the dashboard is opened.
         return sendProblem(reply, new GatewayError('HSG_ADMIN_KEY_INVALID', detail, { headers: { 'www-authenticate': 'Basic realm="hubstaff-gateway admin", charset="UTF-8"' } }))
       }
@@ -88,6 +96,7 @@ export function registerAdmin(app: FastifyInstance, gateway: Gateway): void {
       return reply.type(gateway.metrics.contentType).send(await gateway.metrics.text())
     })
 
+    registerMockAdmin(scope, gateway)
     registerDashboard(scope)
     done()
   })

@@ -5,10 +5,12 @@ import { registerAdmin } from './admin.js'
 import { registerProblems, sendProblem } from './problems.js'
 import { GatewayError, shuttingDown } from '../src/errors.js'
 import { registerProxy } from './proxy.js'
+import { registerGuard } from './guard.js'
 import { requestLine } from './request-line.js'
 import { lazyChildLoggerFactory, logsAt } from './request-logger.js'
 import { clientErrorProblem } from './client-errors.js'
 import { observeRequest, registerObservation } from './observe.js'
+import { capConnections, connectionOptions } from './connection-bounds.js'
 
 /** One line per request, after the answer: what a person reading the log needs, and no more. */
 class RequestLineLogger extends LogController {
@@ -38,6 +40,7 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
     logController: new RequestLineLogger(gateway),
     childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: gateway.config.bodyLimit,
+    ...connectionOptions(gateway.config),
     // Requests arriving while draining get the gateway's own problem (see the onRequest hook).
     return503OnClosing: false,
     // Errors Fastify raises before routing (a malformed URL) leave as problems too.
@@ -47,8 +50,10 @@ export function buildApp(gateway: Gateway, logger: Logger): FastifyInstance {
     // And so do requests whose head cannot even be parsed.
     clientErrorHandler: clientErrorProblem,
   })
+  capConnections(app, gateway.config, logger)
   registerProblems(app)
   registerObservation(app)
+  registerGuard(app, gateway)
   registerProxy(app, gateway)
   registerAdmin(app, gateway)
 

@@ -34,7 +34,7 @@ export function observeRequest(gateway: Gateway, request: FastifyRequest, reply:
   slot.time = gateway.now()
   slot.app = request.gatewayApp ?? '-'
   slot.method = request.method
-  slot.path = journalPath(url)
+  slot.path = journalPath(url, request.gatewayPlainQuery)
   slot.status = status
   slot.source = sourceText
   slot.cacheStatus = typeof cacheStatus === 'string' ? cacheStatus : ''

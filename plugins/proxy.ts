@@ -9,25 +9,6 @@ import { requestLine } from './request-line.js'
 import { observeRequest } from './observe.js'
 
 /**
- * Rejects paths that could leave /v2 once a server normalises them (`/v2/../x`, `%2e%2e`,
- * backslashes): with the managed token attached they must never reach anything else.
- */
-export function checkPath(path: string): void {
-  // Nearly every path: nothing encoded, no dot, no backslash, so nothing to decode or look at.
-  if (!/[%.\\\0]/.test(path)) return
-  let decoded: string
-  try {
-    decoded = decodeURIComponent(path)
-  } catch {
-    throw new GatewayError('HSG_REQUEST_BAD_PATH', `The path ${JSON.stringify(path)} is not valid percent-encoding.`)
-  }
-  const segments = decoded.split(/[/\\]/)
-  if (segments.includes('..') || segments.includes('.') || decoded.includes('\\') || decoded.includes('\0')) {
-    throw new GatewayError('HSG_REQUEST_BAD_PATH', `The path ${JSON.stringify(path)} has dot segments or backslashes; send the path as Hubstaff documents it.`)
-  }
-}
-
-/**
  * A /v2 request as the pipeline sees it. The abort signal is made when first asked for: a cache hit
  * never asks, and an AbortController plus a close listener per request is a good part of what a hit
  * costs. `signal` is an own enumerable accessor, so a stage that copies the request (`{ ...request }`)
@@ -63,7 +44,10 @@ class ProxyRequest implements GatewayRequest {
     this.method = request.method
     this.path = q === -1 ? raw : raw.slice(0, q)
     this.query = q === -1 ? '' : raw.slice(q + 1)
-    this.headers = headersForUpstream(request.headers)
+    // The mock's session header is kept only where a mock may answer (mock, replay's fallback):
+    // elsewhere it would ride along into recordings.
+    const mode = gateway.mode.current
+    this.headers = headersForUpstream(request.headers, { keepSession: mode === 'mock' || mode === 'replay' })
     this.body = Buffer.isBuffer(request.body) && request.body.length > 0 ? request.body : undefined
     Object.defineProperty(this, 'signal', ProxyRequest.#signal)
     // Team mode: the app key decides who is charged; a missing or unknown key never goes upstream.
@@ -90,16 +74,7 @@ class ProxyRequest implements GatewayRequest {
 
 /** `/v2/*`: the Hubstaff API, answered through the gateway's pipeline. */
 export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
-  // Before routing: the router may not match such paths at all, and the app deserves to know why.
-  app.addHook('onRequest', (request, _reply, done) => {
-    const raw = request.raw.url ?? '/'
-    try {
-      if (raw.startsWith('/v2')) checkPath(raw.split('?')[0] ?? raw)
-      done()
-    } catch (err) {
-      done(err as Error)
-    }
-  })
+  // Targets, methods, Host and browsers were checked by the guard (plugins/guard.ts) before routing.
   app.register((scope, _opts, done) => {
     // Bodies pass through byte-for-byte whatever their type; nothing here parses them.
     scope.removeAllContentTypeParsers()
@@ -107,6 +82,9 @@ export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
 
     scope.all('/v2/*', async (request, reply) => {
       try {
+        // The guard classified this target as /v2; a router that reads targets otherwise must
+        // still not forward anything whose raw form is not.
+        if (!request.raw.url?.startsWith('/v2/')) throw new GatewayError('HSG_REQUEST_BAD_PATH', 'The request target is not a path under /v2/.')
         const gatewayRequest = new ProxyRequest(request, reply, gateway)
         request.gatewayApp = gatewayRequest.app.name
         const answer = await gateway.handle(gatewayRequest)
@@ -115,7 +93,8 @@ export function registerProxy(app: FastifyInstance, gateway: Gateway): void {
         const headers = answer.headers
         for (const name in headers) {
           const value = headers[name]
-          if (value !== undefined) reply.header(name, value)
+          // CORS is the gateway's own (plugins/guard.ts), whatever a recording or the mock holds.
+          if (value !== undefined && !name.startsWith('access-control-')) reply.header(name, value)
         }
         reply.header('x-gateway-source', answer.source)
         return await reply.send(answer.body)

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { Config } from '../src/config/settings.js'
 import { Gateway } from '../src/gateway.js'
 import { buildApp } from './app.js'
+import { checkExposure } from '../src/config/exposure.js'
 
 export interface RunningServer {
   readonly app: FastifyInstance
@@ -18,6 +19,8 @@ function urlFor(host: string, port: number): string {
 
 /** Creates the gateway, listens, and logs the `gateway listening` line the contract promises. */
 export async function startServer(config: Config, logger: Logger, options: { now?: () => number } = {}): Promise<RunningServer> {
+  // Before anything is opened: an exposed gateway without keys does not start at all.
+  const exposure = checkExposure(config)
   const gateway = await Gateway.create({ config, logger, ...options })
   const app = buildApp(gateway, logger)
   try {
@@ -30,6 +33,7 @@ export async function startServer(config: Config, logger: Logger, options: { now
   const port = typeof bound === 'object' && bound !== null ? bound.port : config.port
   const address = urlFor(config.host, port)
   logger.info({ address, mode: gateway.mode.current, upstream: config.upstream }, 'gateway listening')
+  for (const warning of exposure) logger.warn({ host: config.host }, warning)
   if (gateway.mode.current === 'mock' && config.mode === undefined) {
     logger.info('no Hubstaff refresh token known: serving the mock (set HUBSTAFF_REFRESH_TOKEN for live mode)')
   }

@@ -18,6 +18,10 @@ export const ERRORS = {
   HSG_REQUEST_TOO_LARGE: { status: 413, title: 'Request body too large' },
   HSG_REQUEST_BAD_BODY: { status: 400, title: 'Request body not readable' },
   HSG_REQUEST_BAD_HEADERS: { status: 400, title: 'Request head not readable' },
+  HSG_REQUEST_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not used by the Hubstaff API' },
+  HSG_REQUEST_BAD_HOST: { status: 403, title: 'Host not served by this gateway' },
+  HSG_REQUEST_CROSS_SITE: { status: 403, title: 'Cross-site request refused' },
+  HSG_REQUEST_CREDENTIAL_IN_QUERY: { status: 400, title: 'Credential in the query string' },
   HSG_ROUTE_NOT_FOUND: { status: 404, title: 'No such gateway route' },
 
   // ---- the managed token ----
@@ -30,10 +34,12 @@ export const ERRORS = {
   // ---- upstream (Hubstaff API) ----
   HSG_UPSTREAM_TIMEOUT: { status: 504, title: 'Hubstaff did not answer in time' },
   HSG_UPSTREAM_UNREACHABLE: { status: 502, title: 'Hubstaff could not be reached' },
+  HSG_UPSTREAM_TOO_LARGE: { status: 502, title: 'Hubstaff answer too large' },
 
   // ---- budget and team mode ----
   HSG_BUDGET_LEDGER_DAMAGED: { status: 500, title: 'Budget ledger damaged' },
   HSG_BUDGET_EXHAUSTED: { status: 429, title: 'Hourly budget spent' },
+  HSG_BUDGET_QUEUE_FULL: { status: 429, title: 'Too many requests waiting for budget' },
   HSG_APP_KEY_INVALID: { status: 401, title: 'Missing or unknown app key' },
   HSG_BUDGET_REDIS_DOWN: { status: 503, title: 'Shared budget store unreachable' },
 
@@ -50,10 +56,15 @@ export const ERRORS = {
   HSG_MOCK_BAD_PREFER: { status: 400, title: 'Mock preference cannot be met' },
   HSG_MOCK_REQUEST_INVALID: { status: 422, title: 'Request not valid for the mock spec' },
   HSG_MOCK_FAILED: { status: 500, title: 'Mock could not make an answer' },
+  HSG_MOCK_SESSION_INVALID: { status: 400, title: 'Not a mock session name' },
+  HSG_MOCK_FIXTURES_INVALID: { status: 400, title: 'Mock fixtures not usable' },
+  HSG_MOCK_NOT_ACTIVE: { status: 409, title: 'The mock is not serving' },
 
   // ---- record and replay ----
   HSG_REPLAY_MISS: { status: 404, title: 'No recording for this request' },
   HSG_REPLAY_CORRUPT: { status: 500, title: 'Recording unreadable' },
+  HSG_REPLAY_TOO_LARGE: { status: 500, title: 'Recording file too large' },
+  HSG_REPLAY_NOT_JSON: { status: 502, title: 'Recorded answer is not JSON' },
   HSG_RECORD_REFUSED: { status: 500, title: 'Recording refused: it held a secret' },
   HSG_RECORD_FAILED: { status: 500, title: 'Recording not written' },
 

@@ -8,6 +8,7 @@ import type { BudgetStore } from './budget/store.js'
 import type { Config, Mode } from './config/settings.js'
 import { GatewayError, shuttingDown } from './errors.js'
 import { MockMode } from './mock/mock-mode.js'
+import { SESSION_HEADER } from './twin/sessions.js'
 import { ModeSwitch } from './mode.js'
 import { planReserver } from './split/budget.js'
 import { splitStage, type SplitStage } from './split/stage.js'
@@ -110,7 +111,7 @@ export class Gateway {
           staleIfError: config.cacheStaleIfError,
           policy: config.cachePolicy,
           // Answers of the mock, of recordings and of another upstream never stand in for each other.
-          identity: () => `${this.mode.current}:${config.upstream}`,
+          identity: (request) => this.#identity(request),
           now: this.#now,
           logger: options.logger.child({ component: 'cache' }),
           // With --redis: entries and the coalescing lock shared with the other instances.
@@ -118,6 +119,7 @@ export class Gateway {
         })
       : undefined
     const authGate = authStage(tokens)
+    const budgetModes: ReadonlySet<Mode> = config.mockBudget ? new Set([...UPSTREAM_MODES, 'mock']) : UPSTREAM_MODES
     const budgetGate = budgetStage(budget, { maxWaitMs: options.config.budgetMaxWait * 1000, now: this.#now })
     const reservePlan = planReserver(budget, config.budgetMaxWait * 1000)
     this.#split = config.split
@@ -126,10 +128,11 @@ export class Gateway {
           upFront: config.splitUpFront,
           reuse: config.splitReuse,
           keepBytes: config.splitKeepBytes,
+          maxPieces: config.splitMaxPieces,
           policy: config.cachePolicy,
-          identity: () => `${this.mode.current}:${config.upstream}`,
+          identity: (request) => this.#identity(request),
           // A plan reserves its budget where the budget stage runs (in front of Hubstaff).
-          reserve: () => (UPSTREAM_MODES.has(this.mode.current) ? reservePlan : undefined),
+          reserve: () => (budgetModes.has(this.mode.current) ? reservePlan : undefined),
           now: this.#now,
           logger: options.logger.child({ component: 'split' }),
         })
@@ -140,6 +143,7 @@ export class Gateway {
       redactPaths: config.recordRedact,
       secrets: () => tokens.knownSecrets(),
       origin: config.upstream,
+      maxBytes: config.replayMaxBytes,
       logger: options.logger.child({ component: 'recordings' }),
       now: this.#now,
     })
@@ -150,9 +154,9 @@ export class Gateway {
         mock: mock.terminal,
         ...this.recordings.terminals(live, { fallback: config.fallback, mock: mock.terminal, upstreamStages: [authGate, budgetGate] }),
       },
+      // The cache and the split run in every mode, so an app meets the mock as it would meet Hubstaff.
       // --mock-budget: the mock spends the same budget, so apps meet the 429 offline.
-      // Not in front of the mock: its own simulated blank replies must reach apps.
-      runsIn: { split: new Set(['live', 'record', 'replay']), auth: UPSTREAM_MODES, budget: config.mockBudget ? new Set([...UPSTREAM_MODES, 'mock']) : UPSTREAM_MODES },
+      runsIn: { auth: UPSTREAM_MODES, budget: budgetModes },
     })
     const initial = options.config.mode ?? (tokens.hasToken ? 'live' : 'mock')
     this.mode = new ModeSwitch(initial, (mode) => this.#unavailable(mode))
@@ -160,18 +164,32 @@ export class Gateway {
 
   static async create(options: GatewayOptions): Promise<Gateway> {
     const { config, logger } = options
-    const mock = new MockMode({ spec: config.spec, stateDir: config.stateDir, logger: logger.child({ component: 'mock' }), blankAfter: config.mockBlankAfter })
+    const mock = new MockMode({
+      spec: config.spec,
+      stateDir: config.stateDir,
+      logger: logger.child({ component: 'mock' }),
+      blankAfter: config.mockBlankAfter,
+      seed: config.mockSeed,
+      size: config.mockSize,
+      fixtures: config.mockFixtures,
+      latency: config.mockLatency,
+      sessionIdle: config.mockSessionIdle,
+      sessionsMax: config.mockSessionsMax,
+      ...(options.now === undefined ? {} : { now: options.now }),
+    })
     const api = new UpstreamClient({
       origin: config.upstream,
       timeoutMs: config.upstreamTimeout * 1000,
       connections: config.upstreamConnections,
       label: 'The Hubstaff API',
+      maxBytes: config.upstreamMaxBytes,
     })
     const auth = new UpstreamClient({
       origin: config.authUrl,
       timeoutMs: config.tokenTimeout * 1000,
       connections: 2,
       label: 'The Hubstaff token endpoint',
+      maxBytes: config.upstreamMaxBytes,
     })
     const now = options.now ?? Date.now
     const windowMs = config.budgetWindow * 1000
@@ -186,6 +204,7 @@ export class Gateway {
       marginMs: config.budgetMargin * 1000,
       reserve: config.budgetReserve,
       defaultPauseMs: config.budgetPause * 1000,
+      maxQueued: config.budgetMaxQueue,
       now,
       logger: logger.child({ component: 'budget' }),
     })
@@ -207,14 +226,15 @@ export class Gateway {
     })
     await tokens.init()
     const gateway = new Gateway(options, { tokens, api, auth, budget, apps: new AppRegistry(config.apps), mock, stores, history })
+    await gateway.recordings.open()
     const why = gateway.#unavailable(gateway.mode.current)
     if (why !== undefined && config.mode !== undefined) {
       await gateway.close()
       throw new GatewayError('HSG_CONFIG_INVALID', `invalid --mode "${config.mode}": ${why}`)
     }
-    // The mock's spec is loaded now when the mock serves from the start or --spec names one (a bad
-    // one must stop start-up); otherwise when the mock is first used.
-    if (config.spec !== undefined || gateway.mode.current === 'mock') {
+    // The mock's spec and organization are loaded now when the mock serves from the start or --spec
+    // or --mock-fixtures names a file (a bad one must stop start-up); otherwise when first used.
+    if (config.spec !== undefined || config.mockFixtures !== undefined || gateway.mode.current === 'mock') {
       try {
         await mock.load()
       } catch (err) {
@@ -306,6 +326,15 @@ export class Gateway {
     }
     await this.recordings.flush()
     await this.#stores.close()
+  }
+
+  /**
+   * What answers a request behind the cache and the split: mode and upstream, and in mock mode the
+   * world of the request's session, so that no answer crosses sessions or outlives a reset.
+   */
+  #identity(request: GatewayRequest): string {
+    const mode = this.mode.current
+    return mode === 'mock' ? `mock:${this.config.upstream}:${this.mock.worldTag(request.headers[SESSION_HEADER])}` : `${mode}:${this.config.upstream}`
   }
 
   #unavailable(mode: Mode): string | undefined {

@@ -3,6 +3,7 @@
  * fed once per finished request on the hot path, so the ring's slots are allocated up front and
  * overwritten in place; only reading the journal copies them.
  */
+import { redactTarget } from './http/redact-query.js'
 
 /** One finished request as the journal keeps it. Never holds a header other than Cache-Status. */
 export interface JournalSlot {
@@ -32,8 +33,13 @@ export interface JournalEntry extends Omit<JournalSlot, 'time'> {
 /** Longer paths are cut: a journal line is for reading, not for replaying. */
 export const MAX_JOURNAL_PATH = 2048
 
-export function journalPath(raw: string): string {
-  return raw.length > MAX_JOURNAL_PATH ? raw.slice(0, MAX_JOURNAL_PATH) + '…' : raw
+/**
+ * What the journal shows of a target: sensitive-looking query values replaced (unless the request
+ * guard already found the query plain), then cut.
+ */
+export function journalPath(raw: string, plainQuery = false): string {
+  const shown = plainQuery ? raw : redactTarget(raw)
+  return shown.length > MAX_JOURNAL_PATH ? shown.slice(0, MAX_JOURNAL_PATH) + '…' : shown
 }
 
 export class Journal {

@@ -21,7 +21,8 @@ void t.test('budget history: the slots granted in each minute, per app, over the
   clock.advance(60_000 - (clock.now() % 60_000) + 1000)
   const keys = { dashboard: 'key-of-the-dashboard', payroll: 'key-of-the-payroll-export' }
   const apps = [
-    { name: 'dashboard', keySha256: hashKey(keys.dashboard) },
+    // Admin: in team mode the admin surface (the history, the status) needs an admin app's key.
+    { name: 'dashboard', keySha256: hashKey(keys.dashboard), admin: true },
     { name: 'payroll', keySha256: hashKey(keys.payroll), priority: 'batch' },
   ]
   const { gw } = await startLiveGateway(t, { budget: 50, apps: JSON.stringify(apps), cache: 'off' }, { now: clock.now }, { now: clock.now })
@@ -32,7 +33,8 @@ void t.test('budget history: the slots granted in each minute, per app, over the
       await res.body.dump()
     }
   }
-  const history = async (query = ''): Promise<History> => (await (await request(`${gw.address}/_gateway/budget/history${query}`)).body.json()) as History
+  const admin = { headers: { 'x-gateway-key': keys.dashboard } }
+  const history = async (query = ''): Promise<History> => (await (await request(`${gw.address}/_gateway/budget/history${query}`, admin)).body.json()) as History
 
   await get('dashboard', 3)
   await get('payroll', 1)
@@ -55,7 +57,7 @@ void t.test('budget history: the slots granted in each minute, per app, over the
     h.total.reduce((a, b) => a + b, 0),
     8,
   )
-  const status = (await (await request(`${gw.address}/_gateway/status`)).body.json()) as { budget: { used: number; apps: Record<string, number> } }
+  const status = (await (await request(`${gw.address}/_gateway/status`, admin)).body.json()) as { budget: { used: number; apps: Record<string, number> } }
   t.equal(status.budget.used, 8, 'the history adds up to the budget used')
 
   const short = await history('?minutes=5')

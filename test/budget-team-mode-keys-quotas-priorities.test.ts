@@ -15,7 +15,8 @@ async function get(address: string, key?: string): Promise<{ status: number; cod
 
 void t.test('team mode: keys, quotas and priorities', async (t) => {
   const apps = [
-    { name: 'dashboard', keySha256: hashKey(KEYS.dashboard), priority: 'interactive' },
+    // Admin: in team mode the admin surface (the status below) needs an admin app's key.
+    { name: 'dashboard', keySha256: hashKey(KEYS.dashboard), priority: 'interactive', admin: true },
     { name: 'payroll', keySha256: hashKey(KEYS.payroll), priority: 'batch' },
     { name: 'bot', keySha256: hashKey(KEYS.bot), quota: 0.2 },
   ]
@@ -51,7 +52,7 @@ void t.test('team mode: keys, quotas and priorities', async (t) => {
   })
 
   void t.test('status shows the use per app', async (t) => {
-    const status = (await (await request(`${gw.address}/_gateway/status`)).body.json()) as { budget: { apps: Record<string, number>; used: number }; apps: string[] }
+    const status = (await (await request(`${gw.address}/_gateway/status`, { headers: { 'x-gateway-key': KEYS.dashboard } })).body.json()) as { budget: { apps: Record<string, number>; used: number }; apps: string[] }
     t.same(status.budget.apps, { bot: 4, payroll: 11, dashboard: 5 })
     t.equal(status.budget.used, 20)
     t.same(status.apps, ['dashboard', 'payroll', 'bot'])

@@ -2,7 +2,7 @@
 // or extends the defaults without caring about order.
 import t from 'tap'
 import { loadConfig, parseCommandLine } from '../src/config/load.js'
-import { parseQuery } from '../src/cache/key.js'
+import { parseQuery } from '../src/api/query.js'
 import { compilePolicy, DEFAULT_POLICY } from '../src/cache/policy.js'
 import { compilePattern, matchPattern } from '../src/cache/route-pattern.js'
 

@@ -1,8 +1,9 @@
 // Date-ranged reports: a range that ended more than a day ago is settled and kept for hours; a range
 // that touches today (activity data lags up to 20 minutes) is kept for minutes.
 import t from 'tap'
-import { parseQuery } from '../src/cache/key.js'
-import { compilePolicy, rangeEnd } from '../src/cache/policy.js'
+import { rangeEnd } from '../src/api/dates.js'
+import { parseQuery } from '../src/api/query.js'
+import { compilePolicy } from '../src/cache/policy.js'
 import { cacheAround, header, req } from './helpers/cache-harness.js'
 
 const NOW = Date.UTC(2026, 6, 15, 12, 0, 0) // Wednesday 2026-07-15 12:00 UTC
@@ -16,6 +17,7 @@ void t.test('where a range ends', (t) => {
   t.equal(rangeEnd('2026-07-10T10:30:00+02:00'), Date.UTC(2026, 6, 10, 8, 30))
   t.equal(rangeEnd('yesterday'), undefined)
   t.equal(rangeEnd('2026-13-45'), undefined)
+  t.equal(rangeEnd('2026-07-10T08:30:00Z', 'date'), Date.UTC(2026, 6, 11), 'for a date parameter, a date-time is its date')
   t.end()
 })
 
@@ -35,7 +37,10 @@ void t.test('the TTL depends on how long ago the range ended', (t) => {
   t.equal(ttl(slots, 'time_slot[start]=2026-07-14T00:00:00Z&time_slot[stop]=2026-07-14T12:00:00Z'), 2 * MIN, 'ended exactly a day ago: not yet settled')
   t.equal(ttl(slots, 'time_slot[start]=2026-07-14T00:00:00Z&time_slot[stop]=2026-07-14T11:59:00Z'), 6 * HOUR, 'ended a day and a minute ago: settled')
   t.equal(ttl('/v2/organizations/1001/activities/updates', 'updated[start]=2026-07-01T00:00:00Z'), 2 * MIN, 'no stop: the range runs up to now')
-  t.equal(ttl('/v2/organizations/1001/time_edit_logs', 'date[start]=2026-06-01&date[stop]=2026-06-30'), 6 * HOUR, 'the second range parameter counts when the first is absent')
+  t.equal(ttl('/v2/organizations/1001/time_edit_logs', 'created[start]=2026-06-01T00:00:00Z&created[stop]=2026-06-30T00:00:00Z'), 6 * HOUR, 'time edit logs are ranged by `created`')
+  t.equal(ttl('/v2/organizations/1001/time_edit_logs', 'date[start]=2026-06-01&date[stop]=2026-06-30'), 2 * MIN, 'not by `date`, which Hubstaff does not read there')
+  t.equal(ttl(daily, 'date[start]=2026-07-01T00:00:00.000Z&date[stop]=2026-07-07T00:00:00.000Z'), 6 * HOUR, 'a date parameter given date-times counts their dates, as Hubstaff reads them')
+  t.equal(ttl(daily, 'date[start]=2026-07-14T00:00:00.000Z&date[stop]=2026-07-14T00:00:00.000Z'), 2 * MIN, 'the whole of that day, which ended 12 h ago: open')
   t.equal(ttl(daily, 'date[start]=2026-07-01&date[stop]=garbage'), 2 * MIN, 'an unreadable stop counts as open (Hubstaff answers 400 anyway)')
   t.end()
 })

@@ -56,7 +56,8 @@ if (!existsSync(CHROMIUM)) {
     // Start a minute afresh, 40 minutes back from now, so the plot shows the hour filling up.
     clock.advance(60_000 - (clock.now() % 60_000) + 1000)
     const apps = [
-      { name: 'timesheet-sync', keySha256: hashKey(KEYS['timesheet-sync']), priority: 'interactive' },
+      // Admin: in team mode the dashboard needs an admin key; the browser sends this app's as Basic.
+      { name: 'timesheet-sync', keySha256: hashKey(KEYS['timesheet-sync']), priority: 'interactive', admin: true },
       { name: 'payroll-export', keySha256: hashKey(KEYS['payroll-export']), priority: 'batch', quota: 0.5 },
       { name: 'slack-bot', keySha256: hashKey(KEYS['slack-bot']), quota: 0.2 },
     ]
@@ -68,7 +69,7 @@ if (!existsSync(CHROMIUM)) {
       n++
       return res.statusCode
     }
-    const status = async () => (await (await request(`${gw.address}/_gateway/status`)).body.json()) as { mode: string; budget: { used: number } }
+    const status = async () => (await (await request(`${gw.address}/_gateway/status`, { headers: { 'x-gateway-key': KEYS['timesheet-sync'] } })).body.json()) as { mode: string; budget: { used: number } }
 
     // Forty minutes of a team's traffic, a burst every few minutes, plus repeats the cache answers.
     const bursts: [AppName, number][][] = [
@@ -91,7 +92,7 @@ if (!existsSync(CHROMIUM)) {
       clock.advance(6 * 60_000)
     }
 
-    const page = await openPage(t, { colorScheme: 'dark' })
+    const page = await openPage(t, { colorScheme: 'dark', httpCredentials: { username: 'timesheet-sync', password: KEYS['timesheet-sync'] } })
     const problems: string[] = []
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))
     page.on('console', (msg) => {

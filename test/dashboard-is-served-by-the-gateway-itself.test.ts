@@ -36,7 +36,11 @@ void t.test('the dashboard and everything it loads come from the gateway, not fr
   t.equal(bare.headers.location, '/_gateway/')
   await bare.body.dump()
 
-  const unknown = await request(`${gw.address}/_gateway/dashboard/..%2f..%2fpackage.json`)
+  const unknown = await request(`${gw.address}/_gateway/dashboard/package.json`)
   t.equal(unknown.statusCode, 404, 'only the listed assets are served')
   t.match(await unknown.body.json(), { code: 'HSG_ROUTE_NOT_FOUND' })
+  // The request guard refuses dot segments on every route, before the asset table is consulted.
+  const climbing = await request(`${gw.address}/_gateway/dashboard/..%2f..%2fpackage.json`)
+  t.equal(climbing.statusCode, 400, 'a path climbing out is refused')
+  t.match(await climbing.body.json(), { code: 'HSG_REQUEST_BAD_PATH' })
 })

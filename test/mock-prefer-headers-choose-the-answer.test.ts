@@ -1,20 +1,25 @@
-// Prism's preferences work as against `prism mock`: Prefer: code= and example= pick a documented
-// answer, dynamic=true generates data from the schemas with a fixed seed (so runs repeat), and
-// the same preferences work as Prism's __code/__example/__dynamic query parameters.
+// Without a preference the twin answers from the model. Prism's preferences work as against
+// `prism mock`: Prefer: code= and example= pick a documented answer, dynamic=true generates data
+// from the schemas with a fixed seed (so runs repeat), and the same preferences work as Prism's
+// __code/__example/__dynamic query parameters.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import { request } from 'undici'
 import { parseMockPreferences } from '../src/mock/prefer.js'
 import { startTestGateway } from './helpers/gateway.js'
-import { mockClient } from './helpers/mock.js'
+import { mockClient, modelIds } from './helpers/mock.js'
 
-void t.test('static examples by default', async (t) => {
+void t.test('without a preference, the model answers, the same every time', async (t) => {
   const mock = await mockClient({ stateDir: t.testdir() })
+  const { user_id, task_id } = await modelIds(mock)
   const me = await mock.get('/v2/users/me')
   t.equal(me.status, 200)
-  t.match(me.json(), { user: { id: 5001, name: 'Ada Lovelace' } })
+  t.match(me.json(), { user: { id: user_id } })
   t.equal(me.headers['preference-applied'], undefined)
   t.same((await mock.get('/v2/users/me')).text, me.text, 'the same answer every time')
-  t.match((await mock.get('/v2/tasks/300102')).json(), { task: { id: 300102, summary: 'Draft the homepage wireframes' } }, 'a record answers with the id asked for')
+  t.match((await mock.get(`/v2/tasks/${task_id}`)).json(), { task: { id: task_id } }, 'a record answers with the id asked for')
+  t.equal((await mock.get('/v2/tasks/1')).status, 404, 'a record the model does not hold is 404, as in Hubstaff')
 })
 
 void t.test('Prefer: code= answers that status from the spec', async (t) => {
@@ -32,14 +37,45 @@ void t.test('Prefer: code= answers that status from the spec', async (t) => {
   t.equal(both.status, 403, 'a Prefer header wins over the query parameters, as in Prism')
 })
 
-void t.test('Prefer: example= picks a named example', async (t) => {
-  const mock = await mockClient({ stateDir: t.testdir() })
+/** A spec with named examples (the generated description has none): what `--spec` may bring. */
+function specWithExamples(dir: string): string {
+  const list = (projects: unknown[], next?: number) => ({ value: { projects, ...(next === undefined ? {} : { pagination: { next_page_start_id: next } }) } })
+  const doc = {
+    openapi: '3.0.3',
+    info: { title: 'projects', version: '1' },
+    paths: {
+      '/v2/organizations/{organization_id}/projects': {
+        get: {
+          parameters: [
+            { name: 'organization_id', in: 'path', required: true, schema: { type: 'integer' } },
+            { name: 'page_limit', in: 'query', schema: { type: 'integer' } },
+          ],
+          responses: {
+            '200': {
+              description: 'projects',
+              content: { 'application/json': { schema: { type: 'object', properties: { projects: { type: 'array', items: { type: 'object' } } } }, examples: { default: list([{ id: 20001 }, { id: 20002 }]), empty: list([]) } } },
+            },
+          },
+        },
+      },
+    },
+  }
+  const file = join(dir, 'examples.json')
+  writeFileSync(file, JSON.stringify(doc))
+  return file
+}
+
+void t.test('Prefer: example= picks a named example of the spec', async (t) => {
+  const dir = t.testdir()
+  const mock = await mockClient({ stateDir: dir, spec: specWithExamples(dir) })
   const empty = await mock.get('/v2/organizations/1001/projects', { prefer: 'example=empty' })
   t.equal(empty.status, 200)
   t.same(empty.json(), { projects: [] })
   t.equal(empty.headers['preference-applied'], 'example="empty"')
   const quoted = await mock.get('/v2/organizations/1001/projects?page_limit=1', { prefer: 'return=minimal, example="default"; x=1' })
   t.same(quoted.json().pagination, { next_page_start_id: 20002 }, 'quoted values, parameters and other preferences are read as RFC 7240 says')
+  const generated = await mockClient({ stateDir: t.testdir() })
+  await t.rejects(generated.get('/v2/users/me', { prefer: 'example=empty' }), { code: 'HSG_MOCK_BAD_PREFER' }, 'the generated description names no examples')
 })
 
 void t.test('Prefer: dynamic=true generates data from the schemas, the same on every run', async (t) => {

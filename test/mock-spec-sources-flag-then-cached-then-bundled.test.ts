@@ -1,6 +1,7 @@
 // Which spec the mock serves: --spec (file, YAML file or URL) first, then the official copy cached
 // in <state-dir>/spec/, then the bundled spec; a damaged cached copy costs a warning, not the
-// mock. GET /v2/docs answers the spec in use, byte for byte.
+// mock. GET /v2/docs answers the spec in use, byte for byte. The probe is a path the twin does not
+// cover, so Prism answers it from the spec in use.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -18,7 +19,7 @@ function swagger(name: string): string {
     info: { title: name, version: '1' },
     produces: ['application/json'],
     paths: {
-      '/v2/users/me': {
+      '/v2/spec_source': {
         get: {
           responses: {
             '200': { description: 'me', schema: { type: 'object', properties: { user: { type: 'object', properties: { name: { type: 'string' } } } } }, examples: { 'application/json': { user: { name } } } },
@@ -32,7 +33,7 @@ function swagger(name: string): string {
 const YAML = `openapi: 3.0.3
 info: { title: yaml, version: '1' }
 paths:
-  /v2/users/me:
+  /v2/spec_source:
     get:
       responses:
         '200':
@@ -44,17 +45,18 @@ paths:
 
 async function serving(t: Test, gw: TestGateway): Promise<{ name: unknown; docs: string; docsType: unknown; status: Record<string, unknown> }> {
   t.teardown(() => gw.close())
-  const me = await request(`${gw.address}/v2/users/me`)
+  const me = await request(`${gw.address}/v2/spec_source`)
   const docs = await request(`${gw.address}/v2/docs`)
   const status = (await (await request(`${gw.address}/_gateway/status`)).body.json()) as Record<string, unknown>
   t.equal(docs.headers['x-gateway-source'], 'mock')
-  return { name: ((await me.body.json()) as { user: { name: unknown } }).user.name, docs: await docs.body.text(), docsType: docs.headers['content-type'], status }
+  const answer = (await me.body.json()) as { user?: { name: unknown }; code?: string }
+  return { name: answer.user?.name ?? answer.code, docs: await docs.body.text(), docsType: docs.headers['content-type'], status }
 }
 
 void t.test('with nothing else, the bundled spec', async (t) => {
   const gw = await startTestGateway({ stateDir: t.testdir() })
   const got = await serving(t, gw)
-  t.equal(got.name, 'Ada Lovelace')
+  t.equal(got.name, 'HSG_MOCK_NO_ROUTE', 'the generated description has no such path')
   t.equal(got.docs, readFileSync(BUNDLED_SPEC, 'utf8'), '/v2/docs is the bundled spec')
   t.match(got.docsType, /^application\/json/)
   t.match(got.status, { mode: 'mock', mock: { specSource: 'bundled', spec: BUNDLED_SPEC } })
@@ -103,7 +105,8 @@ void t.test('a damaged cached copy costs a warning, and the bundled spec serves'
     writeFileSync(cachedSpecPath(stateDir), damage)
     const gw = await startTestGateway({ stateDir })
     const got = await serving(t, gw)
-    t.equal(got.name, 'Ada Lovelace', JSON.stringify(damage))
+    t.equal(got.name, 'HSG_MOCK_NO_ROUTE', JSON.stringify(damage))
+    t.match(got.status, { mock: { specSource: 'bundled' } })
     t.ok(
       gw.logRecords().some((r) => r.level === 40 && r.msg === 'cached Hubstaff spec unusable; the mock uses the bundled spec' && r.spec === cachedSpecPath(stateDir)),
       'a warning names the cached file',

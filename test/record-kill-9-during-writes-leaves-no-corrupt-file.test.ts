@@ -1,5 +1,6 @@
 // A gateway process killed with SIGKILL while it writes recordings leaves every recording whole:
-// each file is the old one or the new one, never half of one, and replay serves them all.
+// each file is the old one or the new one, never half of one, and replay serves them all. Temp
+// files of the interrupted writes are reported by `recordings check` and removed at the next start.
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
@@ -41,15 +42,28 @@ void t.test('kill -9 in the middle of recording', { skip: BUILT ? false : NOT_BU
   await Promise.all(clients)
 
   const all = readdirSync(recordings)
-  t.comment(`${all.length - all.filter((f) => f.endsWith('.har')).length} temp file(s) of interrupted writes left beside the recordings`)
+  const temps = all.filter((f) => !f.endsWith('.har'))
+  t.comment(`${temps.length} temp file(s) of interrupted writes left beside the recordings`)
   const files = all.filter((f) => f.endsWith('.har'))
   t.equal(files.length, 6, 'every request key has its file')
   const report = await checkRecordings(recordings, fake.issuedTokens)
-  t.same(report.problems, [], 'no file is corrupt and none holds a token')
+  t.same(
+    report.problems.filter((p) => p.kind !== 'temp'),
+    [],
+    'no file is corrupt and none holds a token',
+  )
+  t.same(
+    report.problems.filter((p) => p.kind === 'temp').map((p) => p.file),
+    temps.sort().map((f) => join(recordings, f)),
+    'the temp files left are reported, and nothing else',
+  )
+  t.equal(report.ok, temps.length === 0, 'the check passes only without them')
   t.ok(report.entries >= 6, `${report.entries} exchanges survived`)
 
   const replay = await startTestGateway({ mode: 'replay', recordings, stateDir: join(root, 'replay'), cache: 'off' })
   t.teardown(() => replay.close())
+  t.same(readdirSync(recordings).sort(), files.sort(), 'the gateway removed the temp files when it started')
+  t.equal((await checkRecordings(recordings, fake.issuedTokens)).ok, true, 'and the folder checks clean')
   for (let id = 20001; id <= 20006; id++) {
     const res = await request(`${replay.address}/v2/organizations/1001/projects?page_limit=100&page_start_id=${id}`)
     t.equal(res.statusCode, 200, `page from ${id} replays`)

@@ -45,7 +45,8 @@ function snapshot(dir: string): Record<string, string> {
 
 void t.test('bad input: clear errors, nothing upstream that should not go, gateway keeps serving', async (t) => {
   const key = `hsg_${randomBytes(24).toString('base64url')}`
-  const apps = JSON.stringify([{ name: 'dashboard', keySha256: createHash('sha256').update(key).digest('hex') }])
+  // Marked admin: in team mode the admin surface needs a key, and this app's is the one at hand.
+  const apps = JSON.stringify([{ name: 'dashboard', keySha256: createHash('sha256').update(key).digest('hex'), admin: true }])
   const stateDir = t.testdir()
   const { fake, gw } = await startLiveGateway(t, { apps, stateDir })
   const ok = { 'x-gateway-key': key }
@@ -111,7 +112,7 @@ void t.test('bad input: clear errors, nothing upstream that should not go, gatew
       t.match(String(answer.headers['content-type']), /^application\/problem\+json/, `${path}: problem+json`)
     }
     // A purge prefix is matched against cache keys, which never hold dot segments: it drops nothing else.
-    const purge = await rawRequest(gw.address, '/_gateway/cache?prefix=/v2/../', { method: 'DELETE' })
+    const purge = await rawRequest(gw.address, '/_gateway/cache?prefix=/v2/../', { method: 'DELETE', headers: ok })
     t.equal(purge.status, 200, 'a purge prefix with dot segments is only a prefix')
     t.match(JSON.parse(purge.body), { purged: 0 }, 'and matches nothing')
     const held = await rawRequest(gw.address, '/v2/users/me', { headers: ok })

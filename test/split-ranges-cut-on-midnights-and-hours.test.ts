@@ -19,7 +19,8 @@ void t.test('which endpoints', (t) => {
   t.equal(endpointFor('/v2/projects/1/attendance_shifts'), undefined, 'attendance shifts exist at organization level only')
   t.equal(endpointFor('/v2/organizations/1/projects'), undefined, 'not a date-ranged list')
   t.equal(endpointFor('/v2/organizations/x/activities'), undefined)
-  t.ok(RANGED_ENDPOINTS.every((e) => e.maxDays > 0 && e.listKey !== ''))
+  t.ok(RANGED_ENDPOINTS.every((e) => e.maxDays > 0 && e.listKey !== ''), 'no documented maximum reads as no limit')
+  t.equal(endpointFor('/v2/organizations/1/job_site_visits')?.maxDays, Infinity, 'cut only after a blank reply')
   t.end()
 })
 
@@ -29,13 +30,14 @@ void t.test('reading ranges', (t) => {
   t.same(parseSpan('time', '2026-01-05', '2026-01-06'), { lo: Date.UTC(2026, 0, 5), hi: Date.UTC(2026, 0, 6) }, 'a bare date is its midnight')
   t.same(parseSpan('date', '2026-03-01', '2026-03-31'), { lo: day('2026-03-01'), hi: day('2026-04-01') }, 'a date stop is inclusive')
   t.same(parseSpan('date', '2026-03-01', '2026-03-01'), { lo: day('2026-03-01'), hi: day('2026-03-02') }, 'one day')
+  t.same(parseSpan('date', '2026-03-01T00:00:00.000Z', '2026-03-02T23:00:00-05:00'), { lo: day('2026-03-01'), hi: day('2026-03-03') }, 'a date-time sent for a date counts its date as written, as Hubstaff reads it')
   for (const [kind, start, stop] of [
     ['time', '2026-01-06T00:00:00Z', '2026-01-05T00:00:00Z'],
     ['time', 'yesterday', '2026-01-05T00:00:00Z'],
     ['time', '2026-01-05T00:00:00Z', undefined],
     ['date', '2026-03-31', '2026-03-01'],
     ['date', '2026-02-30', '2026-03-01'],
-    ['date', '2026-03-01T00:00:00Z', '2026-03-02'],
+    ['date', '2026-03-01T25:00:00Z', '2026-03-02'],
   ] as const) t.equal(parseSpan(kind, start, stop), undefined, `${start}..${stop}: not cut, sent as it is`)
   t.end()
 })

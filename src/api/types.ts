@@ -27,6 +27,8 @@ export interface JsonSchema {
   readonly minLength?: number
   readonly maxLength?: number
   readonly pattern?: string
+  /** What Hubstaff assumes when the field or parameter is left out (`status=active` for project lists). */
+  readonly default?: string | number | boolean
   readonly description?: string
 }
 

@@ -23,6 +23,8 @@ export interface BudgetEngineOptions {
   readonly logger: Logger
   /** Told of every slot this engine grants (the budget history of the dashboard). */
   readonly onGrant?: (app: string, cost: number, at: number) => void
+  /** Requests that may wait in the queue at once; the next one is refused at once. @default 1000 */
+  readonly maxQueued?: number
 }
 
 export interface AcquireRequest {
@@ -84,6 +86,7 @@ export class BudgetEngine {
   readonly #log: Logger
   readonly #onGrant: ((app: string, cost: number, at: number) => void) | undefined
   readonly #queue: Waiter[] = []
+  readonly #maxQueued: number
   #seq = 0
   #timer: NodeJS.Timeout | undefined
   #pumping = false
@@ -107,6 +110,7 @@ export class BudgetEngine {
     this.#now = options.now ?? Date.now
     this.#log = options.logger
     this.#onGrant = options.onGrant
+    this.#maxQueued = options.maxQueued ?? 1000
   }
 
   /** Requests waiting in the queue now. */
@@ -132,6 +136,8 @@ export class BudgetEngine {
     const deadline = this.#now() + request.waitMs
     const eta = await this.#slotAt(ahead, request)
     if (eta > deadline) throw this.#refuse(eta, 'window')
+    // Each waiter holds an app's connection and its request; a flood of them must not pile up.
+    if (this.#queue.length >= this.#maxQueued) throw this.#queueFull(eta)
     const queuedAt = this.#now()
     await this.#enqueue(request, rank, deadline)
     return Math.max(0, this.#now() - queuedAt)
@@ -264,6 +270,16 @@ export class BudgetEngine {
       at = times[short - 1] ?? now + this.#ledgerMs
     }
     return Math.max(at, snap.pausedUntil)
+  }
+
+  #queueFull(retryAt: number): GatewayError {
+    this.#refused++
+    const retryAfter = Math.max(1, Math.ceil((retryAt - this.#now()) / 1000))
+    return new GatewayError(
+      'HSG_BUDGET_QUEUE_FULL',
+      `${this.#queue.length} requests already wait for budget, as many as the gateway queues (--budget-max-queue ${this.#maxQueued}). Retry in ${retryAfter} s.`,
+      { headers: { 'retry-after': String(retryAfter), ...this.headers() }, extensions: { retryAfter, queued: this.#queue.length } },
+    )
   }
 
   #refuse(retryAt: number, reason: 'window' | 'app-quota' | 'paused'): GatewayError {

@@ -1,4 +1,6 @@
-import { paramValue, type QueryParam } from './key.js'
+import { rangeEnd, type DateKind } from '../api/dates.js'
+import { paramValue, type QueryParam } from '../api/query.js'
+import { RANGED_ENDPOINTS } from '../api/ranges.js'
 import { bySpecificity, compilePattern, matchPattern } from './route-pattern.js'
 
 /**
@@ -15,7 +17,7 @@ export interface PolicyRule {
    * Date-ranged routes: the range parameters (`time_slot` means `time_slot[stop]`), the first one
    * present ends the range, and the TTL once that end is more than a day in the past.
    */
-  readonly range?: { readonly params: readonly string[]; readonly settledTtl: number }
+  readonly range?: { readonly params: readonly string[]; readonly settledTtl: number; readonly kind?: DateKind }
 }
 
 /** An override from `--cache-policy`: seconds, or the full form for date-ranged routes. */
@@ -27,9 +29,13 @@ const DAY = 86_400
 
 /** Open ranges: activity data lags up to 20 minutes, so a couple of minutes costs little accuracy. */
 const OPEN = 2 * MINUTE
-/** Settled ranges: past days can still be edited (manual time), so not forever. */
-const SETTLED = 6 * HOUR
-const ranged = (route: string, params: readonly string[]): PolicyRule => ({ route, ttl: OPEN, range: { params, settledTtl: SETTLED } })
+
+/** The ranged endpoints whose past ranges settle, organization or project level. */
+const RANGED_RULES: readonly PolicyRule[] = RANGED_ENDPOINTS.flatMap(({ path, levels, param, kind, settledTtl }) => {
+  if (settledTtl === undefined) return []
+  const route = levels.length > 1 ? `/v2/*/*/${path}` : `/v2/${levels[0] ?? 'organizations'}/*/${path}`
+  return [{ route, ttl: OPEN, range: { params: [param], settledTtl, kind } }]
+})
 
 /** The defaults; the README's "Cache" section shows the same table. */
 export const DEFAULT_POLICY: readonly PolicyRule[] = [
@@ -54,21 +60,8 @@ export const DEFAULT_POLICY: readonly PolicyRule[] = [
   { route: '/v2/tasks/*', ttl: MINUTE },
   { route: '/v2/organizations/*/last_activities', ttl: MINUTE },
   { route: '/v2/projects/*/last_activities', ttl: MINUTE },
-  // Date-ranged reports, organization or project level.
-  ranged('/v2/*/*/activities', ['time_slot']),
-  ranged('/v2/*/*/activities/daily', ['date']),
-  ranged('/v2/*/*/activities/updates', ['updated']),
-  ranged('/v2/*/*/activities/daily/updates', ['updated']),
-  ranged('/v2/*/*/notes', ['time_slot']),
-  ranged('/v2/*/*/screenshots', ['time_slot']),
-  ranged('/v2/*/*/locations', ['time_slot']),
-  ranged('/v2/*/*/tool_usages', ['time_slot']),
-  ranged('/v2/*/*/tool_usages/daily', ['date']),
-  ranged('/v2/*/*/time_edit_logs', ['created', 'date']),
-  ranged('/v2/organizations/*/attendance_shifts', ['date']),
-  ranged('/v2/organizations/*/timesheets', ['date']),
-  ranged('/v2/organizations/*/job_site_visits', ['enter']),
-  ranged('/v2/organizations/*/insights/unusual_activities', ['time_slot']),
+  // Date-ranged reports (see src/api/ranges.ts).
+  ...RANGED_RULES,
   // Reference data that changes with API releases.
   { route: '/v2/docs', ttl: DAY },
   { route: '/v2/error_codes', ttl: DAY },
@@ -78,20 +71,6 @@ export const DEFAULT_POLICY: readonly PolicyRule[] = [
 
 /** A range that ended longer ago than this is settled (a day covers every organization time zone). */
 const SETTLED_AFTER_MS = DAY * 1000
-
-/**
- * When a range ends, epoch ms: a date (`YYYY-MM-DD`, stop inclusive) ends at the next midnight UTC;
- * a date-time (stop exclusive) is read as UTC without an offset, as Hubstaff (Ruby) reads it.
- */
-export function rangeEnd(value: string): number | undefined {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const day = Date.parse(`${value}T00:00:00Z`)
-    return Number.isNaN(day) ? undefined : day + DAY * 1000
-  }
-  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value)
-  const ms = Date.parse(hasZone ? value : `${value}Z`)
-  return Number.isNaN(ms) ? undefined : ms
-}
 
 export interface Freshness {
   /** Milliseconds an answer stays fresh; 0 means it is not cached. */
@@ -111,7 +90,9 @@ function fromOverride(route: string, override: PolicyOverride, base: PolicyRule 
   if (typeof override === 'number') return { route, ttl: override }
   const params = override.range ?? base?.range?.params
   const settledTtl = override.settledTtl ?? base?.range?.settledTtl ?? override.ttl
-  return { route, ttl: override.ttl, ...(params === undefined ? {} : { range: { params, settledTtl } }) }
+  // Other parameters than the default's may be of another kind: their values' shape decides.
+  const kind = override.range === undefined ? base?.range?.kind : undefined
+  return { route, ttl: override.ttl, ...(params === undefined ? {} : { range: { params, settledTtl, ...(kind === undefined ? {} : { kind }) } }) }
 }
 
 /**
@@ -150,7 +131,7 @@ export function compilePolicy(overrides: Readonly<Record<string, PolicyOverride>
       let ttl = rule.ttl
       if (rule.range !== undefined) {
         const stop = rule.range.params.map((name) => paramValue(params, `${name}[stop]`)).find((v) => v !== undefined)
-        const end = stop === undefined ? undefined : rangeEnd(stop)
+        const end = stop === undefined ? undefined : rangeEnd(stop, rule.range.kind)
         // A range without an end runs up to now: it is open.
         if (end !== undefined && now - end > SETTLED_AFTER_MS) ttl = rule.range.settledTtl
       }

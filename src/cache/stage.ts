@@ -6,7 +6,9 @@ import { RequestAborted } from '../upstream/client.js'
 import { CACHE_STATUS, errorWithStatus, failedAnswer, failedError, noStore, seconds, withStatus } from './answers.js'
 import { requestDirectives, type RequestDirectives } from './directives.js'
 import { checkPurgePrefix, invalidatedBy } from './invalidation.js'
-import { cacheKey, parseQuery, pathOfRoute, routeOfKey, routeText, type QueryParam } from './key.js'
+import { normalisePath } from '../api/routes.js'
+import { parsedKey, parseRequest, pathOfRoute, type QueryParam } from '../api/query.js'
+import { cacheKey, routeOfKey } from './key.js'
 import { compilePolicy, type PolicyOverride } from './policy.js'
 import { SharedPath } from './shared-path.js'
 import type { SharedCacheTier } from './shared-tier.js'
@@ -24,8 +26,8 @@ export interface CacheOptions {
   readonly staleIfError?: number
   /** Route overrides of the freshness policy (`--cache-policy`). @default {} */
   readonly policy?: Readonly<Record<string, PolicyOverride>>
-  /** Names what answers behind the stage (mode and upstream), so their answers never mix; no spaces. @default () => 'default' */
-  readonly identity?: () => string
+  /** Names what answers a request behind the stage (mode, upstream, the mock's session), so answers never mix; no spaces. @default () => 'default' */
+  readonly identity?: (request: GatewayRequest) => string
   /** The clock, epoch ms. @default Date.now */
   readonly now?: () => number
   readonly logger?: { debug(obj: object, msg: string): void }
@@ -190,7 +192,7 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
           token = got.token
         }
         const response = await next(forAll)
-        const settled = settle(key, request.path, params, response, state)
+        const settled = settle(key, normalisePath(request.path), params, response, state)
         written = settled.shared
         return { response, stored: settled.stored }
       } catch (error) {
@@ -278,7 +280,9 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
   }
 
   /** Drops here, then in the shared tier and on the other instances, what a write to `path` may have changed. */
-  async function dropAfterWrite(path: string): Promise<void> {
+  async function dropAfterWrite(written: string): Promise<void> {
+    // Keys hold normalised paths: `/v2/projects/7/` is the write to `/v2/projects/7`.
+    const path = normalisePath(written)
     const test = invalidate(path)
     await shared?.drop(test, { kind: 'write', path })
   }
@@ -306,12 +310,13 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
         return withStatus(await next(request), 'fwd=bypass')
       }
       let now = clock()
-      const params = parseQuery(request.query)
-      if (request.body !== undefined || policy.freshness(request.path, params, now).ttlMs === 0) {
+      const parsed = parseRequest(request)
+      const { params } = parsed
+      if (request.body !== undefined || policy.freshness(parsed.path, params, now).ttlMs === 0) {
         return withStatus(await next(request), 'fwd=bypass')
       }
       // Answers the mock shapes by preference (`Prefer: code=404`) are kept apart from the plain ones.
-      const key = cacheKey(identity(), 'GET', routeText(request.path, params), answerPreferences(request.headers.prefer))
+      const key = cacheKey(identity(request), parsedKey(parsed, { variant: answerPreferences(request.headers.prefer) }))
       const wants = requestDirectives(request.headers)
       let entry = lookup(key, now)
       let adopted = false

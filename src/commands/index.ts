@@ -3,6 +3,7 @@ import { envName, SETTINGS, type SettingKey } from '../config/settings.js'
 import { doctorCommand } from './doctor.js'
 import { keyCommand } from './key.js'
 import { loginCommand } from './login.js'
+import { mockCommand } from './mock.js'
 import { recordCommand } from './record.js'
 import { recordingsCommand } from './recordings.js'
 import { serveCommand } from './serve.js'
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   keyCommand,
   recordingsCommand,
   specCommand,
+  mockCommand,
 ]
 
 export const DEFAULT_COMMAND = 'serve'

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError } from '../errors.js'
 import { envName, SETTING_KEYS, SETTINGS, type Config, type SettingKey } from './settings.js'
@@ -147,6 +148,11 @@ function readConfigFile(path: string, from: string): Partial<Record<SettingKey, 
   return out
 }
 
+function fromFile(value: unknown, configFile: string): unknown {
+  if (typeof value !== 'string' || value.trim() === '' || isAbsolute(value.trim()) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value.trim())) return value
+  return resolve(dirname(configFile), value.trim())
+}
+
 function describeValue(key: SettingKey, value: unknown): string {
   if (SETTINGS[key].secret === true) return '"***"'
   return JSON.stringify(value) ?? String(value)
@@ -190,9 +196,11 @@ export function loadConfig(
     }
     sources[key] = source
     if (source === 'default') {
-      config[key] = spec.default
+      config[key] = 'envDefault' in spec ? spec.envDefault(env) : spec.default
       continue
     }
+    // A config file names paths as seen from its own folder, wherever the gateway is started.
+    if (source === 'file' && 'path' in spec && configFile !== undefined) raw = fromFile(raw, configFile)
     const result = spec.schema.safeParse(raw)
     if (!result.success) {
       const where = source === 'flag' ? '' : ` (from ${origin})`

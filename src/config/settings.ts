@@ -1,5 +1,6 @@
 import type { z } from 'zod'
-import { appsSchema, bool, cachePolicySchema, FALLBACKS, httpUrl, json, jsonPaths, LOG_LEVELS, MODES, oneOf, redisUrl, seconds, span, text, wholeNumber } from './values.js'
+import { defaultStateDir, defaultStateDirText } from './state-dir.js'
+import { appsSchema, bool, cachePolicySchema, FALLBACKS, hostNames, httpUrl, json, jsonPaths, LOG_LEVELS, MOCK_SIZES, MODES, msRange, oneOf, redisUrl, seconds, span, text, webOrigins, wholeNumber } from './values.js'
 
 /**
  * The one configuration schema. Each setting is declared once here: its flag, its environment
@@ -24,6 +25,10 @@ interface SettingSpec<S extends z.ZodType> {
   readonly extraEnv?: readonly string[]
   /** Never printed (help shows whether it is set, never its value). */
   readonly secret?: boolean
+  /** The default depends on the environment (read from the env given to loadConfig, not process.env). */
+  readonly envDefault?: (env: Readonly<Record<string, string | undefined>>) => z.output<S>
+  /** A file or folder path: relative in a config file, it is taken from the file's own folder. */
+  readonly path?: boolean
 }
 
 function setting<S extends z.ZodType>(spec: SettingSpec<S>): SettingSpec<S> {
@@ -44,7 +49,7 @@ export const SETTINGS = {
     schema: text,
     default: '127.0.0.1',
     allowed: 'an IP address or host name to listen on',
-    description: 'Listen address. Loopback by default; 0.0.0.0 exposes the gateway to the network.',
+    description: 'Listen address. Loopback by default; 0.0.0.0 exposes the gateway to the network (it then needs app keys, an admin key or --allow-exposed to start).',
   }),
   port: setting({
     flag: 'port',
@@ -80,14 +85,18 @@ export const SETTINGS = {
   stateDir: setting({
     flag: 'state-dir',
     schema: text,
-    default: './.hubstaff-gateway',
+    default: defaultStateDir(process.env),
+    defaultText: defaultStateDirText(),
+    envDefault: (env) => defaultStateDir(env),
+    path: true,
     allowed: 'a directory path',
-    description: 'Token store, budget ledger and spec cache (created with mode 0700).',
+    description: "Token store, budget ledger and spec cache (created with mode 0700); by default the user's state folder, whatever the current folder.",
   }),
   recordings: setting({
     flag: 'recordings',
     schema: text,
     default: './recordings',
+    path: true,
     allowed: 'a directory path',
     description: 'Where record mode writes and replay mode reads.',
   }),
@@ -118,6 +127,7 @@ export const SETTINGS = {
     schema: text,
     default: undefined,
     defaultText: 'the bundled spec',
+    path: true,
     allowed: 'an OpenAPI/Swagger file path or http(s) URL',
     description: 'API description used by mock mode.',
   }),
@@ -204,7 +214,7 @@ export const SETTINGS = {
     schema: json(appsSchema),
     default: [],
     defaultText: 'none (no team mode)',
-    allowed: 'a JSON array of {"name", "keySha256", "quota" (0 to 1), "priority" ("interactive" or "batch")} with unique names and keys',
+    allowed: 'a JSON array of {"name", "keySha256", "quota" (0 to 1), "priority" ("interactive" or "batch"), "admin" (true: its key also opens /_gateway/)} with unique names and keys',
     description: 'Team mode: apps that must send X-Gateway-Key; each key is stored only as its SHA-256 (hubstaff-gateway key hash).',
   }),
 
@@ -311,6 +321,59 @@ export const SETTINGS = {
     allowed: 'a span such as 7d, 36h, 90m or seconds, at least 60 s and at most 3 years',
     description: "Mock mode answers Hubstaff's blank reply (504, empty body) to a date range longer than this.",
   }),
+  mockSeed: setting({
+    flag: 'mock-seed',
+    schema: text.regex(/^[\x20-\x7e]{1,200}$/, 'printable characters, at most 200'),
+    default: 'hubstaff-gateway',
+    allowed: 'text of 1 to 200 printable characters',
+    description: 'Seed of the simulated organization: the same seed and size give the same organization on every run and machine.',
+  }),
+  mockSize: setting({
+    flag: 'mock-size',
+    schema: oneOf(MOCK_SIZES),
+    default: 'small',
+    allowed: MOCK_SIZES.join(', '),
+    description: 'Size of the simulated organization (README, "Mock mode", gives the records and memory of each).',
+  }),
+  mockFixtures: setting({
+    flag: 'mock-fixtures',
+    schema: text,
+    default: undefined,
+    defaultText: 'none (the seeded organization)',
+    path: true,
+    allowed: 'a path to a JSON fixtures file',
+    description: 'The simulated organization is exactly the records of this file instead of a generated one.',
+  }),
+  mockLatency: setting({
+    flag: 'mock-latency',
+    schema: msRange(0, 60_000),
+    default: undefined,
+    defaultText: 'none',
+    allowed: 'milliseconds from 0 to 60000, fixed (250) or a range (100-800)',
+    description: 'Every mock answer is delayed this long (a range: a random time within it), as a network and Hubstaff would.',
+  }),
+  mockSessionIdle: setting({
+    flag: 'mock-session-idle',
+    schema: span(),
+    default: 1800,
+    defaultText: '30m',
+    allowed: 'a span such as 30m, 2h, 1d or seconds, at least 60 s',
+    description: 'A mock session (X-Gateway-Session) unused this long is dropped with its writes.',
+  }),
+  mockSessionsMax: setting({
+    flag: 'mock-sessions-max',
+    schema: wholeNumber(1, 100_000),
+    default: 1000,
+    allowed: 'a whole number from 1 to 100000',
+    description: 'Mock sessions held at most; a new one beyond it drops the session unused longest.',
+  }),
+  mockFixturesMaxBytes: setting({
+    flag: 'mock-fixtures-max-bytes',
+    schema: wholeNumber(1024, 1_073_741_824),
+    default: 33_554_432,
+    allowed: 'bytes, a whole number from 1024 to 1073741824',
+    description: 'Largest body PUT /_gateway/mock/fixtures accepts.',
+  }),
 
   // ---- blank replies: split and merge ----
   split: setting({
@@ -380,13 +443,103 @@ export const SETTINGS = {
     description: 'How long a slot stays taken after its window ends: Hubstaff counts a request when it arrives, the gateway when it leaves (README, "The hourly budget").',
   }),
 
+  // ---- bounds: what one app, one answer or one recording may make the gateway hold ----
+  headersTimeout: setting({
+    flag: 'headers-timeout',
+    schema: seconds(0.1, 600),
+    default: 10,
+    allowed: 'seconds, from 0.1 to 600',
+    description: 'How long an app may take to send a request line and headers; then it gets 408 and the connection is closed.',
+  }),
+  requestTimeout: setting({
+    flag: 'request-timeout',
+    schema: seconds(0.1, 3600),
+    default: 60,
+    allowed: 'seconds, from 0.1 to 3600 (at least --headers-timeout)',
+    description: 'How long an app may take to send a whole request, body included; then it gets 408 and the connection is closed.',
+  }),
+  keepAliveTimeout: setting({
+    flag: 'keep-alive-timeout',
+    schema: seconds(0.1, 600),
+    default: 5,
+    allowed: 'seconds, from 0.1 to 600',
+    description: 'How long an idle keep-alive connection from an app stays open.',
+  }),
+  maxConnections: setting({
+    flag: 'max-connections',
+    schema: wholeNumber(1, 1_000_000),
+    default: 1000,
+    allowed: 'a whole number from 1 to 1000000',
+    description: 'App connections held open at once; further ones are closed as they arrive.',
+  }),
+  upstreamMaxBytes: setting({
+    flag: 'upstream-max-bytes',
+    schema: wholeNumber(1024, 4_294_967_296),
+    default: 67_108_864,
+    allowed: 'bytes, a whole number from 1024 to 4294967296',
+    description: 'Largest answer body read from Hubstaff; a larger one is cut off while it streams and the app gets 502 HSG_UPSTREAM_TOO_LARGE.',
+  }),
+  replayMaxBytes: setting({
+    flag: 'replay-max-bytes',
+    schema: wholeNumber(1024, 4_294_967_296),
+    default: 67_108_864,
+    allowed: 'bytes, a whole number from 1024 to 4294967296',
+    description: 'Largest recording file replay reads (checked before reading it); a larger one answers HSG_REPLAY_TOO_LARGE.',
+  }),
+  splitMaxPieces: setting({
+    flag: 'split-max-pieces',
+    schema: wholeNumber(1, 100_000),
+    default: 1000,
+    allowed: 'a whole number from 1 to 100000',
+    description: 'Most pieces one date range is cut into; a range needing more is refused with HSG_SPLIT_TOO_LARGE before any cutting.',
+  }),
+  budgetMaxQueue: setting({
+    flag: 'budget-max-queue',
+    schema: wholeNumber(0, 1_000_000),
+    default: 1000,
+    allowed: 'a whole number from 0 to 1000000',
+    description: 'Requests that may wait for budget with `Prefer: wait` at once; beyond it a request gets 429 HSG_BUDGET_QUEUE_FULL at once.',
+  }),
+
+  // ---- who may reach the gateway: host names, browsers, exposure (README, "Security") ----
+  allowedHosts: setting({
+    flag: 'allowed-hosts',
+    schema: hostNames(),
+    default: [],
+    defaultText: 'none (loopback names, and --host when it names one address)',
+    allowed: 'host names or IP addresses without port, separated by commas (or a JSON array)',
+    description: 'Host names /v2 requests may ask for besides loopback ones (localhost, 127.0.0.1, [::1]): the names apps use to reach a gateway on another address. Others get 403 (DNS rebinding).',
+  }),
+  corsOrigins: setting({
+    flag: 'cors-origins',
+    schema: webOrigins(),
+    default: [],
+    defaultText: 'none (no web page of another origin may call /v2)',
+    allowed: 'origins such as http://localhost:3000, separated by commas (or a JSON array); matched exactly',
+    description: 'Web origins whose pages may call /v2 from a browser: the gateway answers their CORS preflights itself. Other cross-site requests get 403.',
+  }),
+  allowExposed: setting({
+    flag: 'allow-exposed',
+    schema: bool(),
+    default: false,
+    allowed: 'true or false',
+    description: 'Start on a --host other than loopback even without app keys (--apps) or an admin key: anyone who reaches the address then uses the Hubstaff token.',
+  }),
+
   // Settings of later features are added above this line, one block per feature.
   logLevel: setting({
     flag: 'log-level',
     schema: oneOf(LOG_LEVELS),
     default: 'info',
     allowed: LOG_LEVELS.join(', '),
-    description: 'pino log level.',
+    description: 'pino log level. The `gateway listening` line is written at every level but silent.',
+  }),
+  logFormat: setting({
+    flag: 'log-format',
+    schema: oneOf(['auto', 'json', 'pretty'] as const),
+    default: 'auto',
+    allowed: 'auto, json, pretty',
+    description: 'Log lines as JSON (one object a line, for machines) or pretty (for people); auto: pretty when stdout is a terminal, else JSON.',
   }),
 } as const
 

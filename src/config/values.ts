@@ -15,6 +15,8 @@ export const PRIORITIES = ['interactive', 'batch'] as const
 export type Priority = (typeof PRIORITIES)[number]
 
 export const FALLBACKS = ['none', 'mock', 'record-missing'] as const
+
+export const MOCK_SIZES = ['small', 'medium', 'large'] as const
 export type Fallback = (typeof FALLBACKS)[number]
 
 export const text = z.string().trim().min(1)
@@ -103,6 +105,8 @@ const appSchema = z
     keySha256: z.string().regex(/^[0-9a-f]{64}$/),
     quota: z.number().gt(0).max(1).optional(),
     priority: z.enum(PRIORITIES).optional(),
+    /** The app's key also opens the admin surface. */
+    admin: z.boolean().optional(),
   })
   .strict()
 
@@ -132,3 +136,65 @@ export const cachePolicySchema = z.record(
     }),
   ]),
 )
+
+/** Milliseconds, fixed (`250`) or a range (`100-800`); as `{ min, max }`. */
+export function msRange(min: number, max: number) {
+  const ms = z.number().int().min(min).max(max)
+  return z
+    .union([
+      z.number().transform((n) => ({ min: n, max: n })),
+      z
+        .string()
+        .trim()
+        .regex(/^\d+(-\d+)?$/)
+        .transform((t) => {
+          const [lo = '0', hi = lo] = t.split('-')
+          return { min: Number(lo), max: Number(hi) }
+        }),
+    ])
+    .pipe(z.object({ min: ms, max: ms }).refine((r) => r.min <= r.max, 'the range goes down'))
+}
+
+/** A list as a JSON array or separated by commas (an empty text is an empty list). */
+function list<S extends z.ZodType>(item: S) {
+  return z.union([
+    z
+      .string()
+      .trim()
+      .transform((text, ctx) => (text.startsWith('[') ? parseJsonText(text, ctx) : text.split(',').map((p) => p.trim()).filter((p) => p !== '')))
+      .pipe(z.array(item)),
+    z.array(item),
+  ])
+}
+
+/** Host names or IP addresses as a Host header names them (no port, no scheme); lower case. */
+export function hostNames() {
+  const host = z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?)*)$/)
+  return list(host)
+}
+
+/** Web origins (`scheme://host[:port]`, no path), as browsers send them in `Origin`. */
+export function webOrigins() {
+  const origin = z
+    .string()
+    .trim()
+    .transform((text, ctx) => {
+      let url: URL
+      try {
+        url = new URL(text)
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not a URL' })
+        return z.NEVER
+      }
+      if (!/^https?:$/.test(url.protocol) || (url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '' || url.username !== '' || text.includes('*')) {
+        ctx.addIssue({ code: 'custom', message: 'not an origin' })
+        return z.NEVER
+      }
+      return url.origin
+    })
+  return list(origin)
+}

@@ -15,7 +15,7 @@ const HOP_BY_HOP = new Set([
 
 /**
  * Headers an app sends that must not reach Hubstaff: its own credentials (the gateway sends the
- * managed token), the gateway's own key, and what the upstream client sets itself. `accept-encoding`
+ * managed token) and what the upstream client sets itself. `accept-encoding`
  * is dropped so that bodies arrive as plain JSON the pipeline can cache and merge.
  */
 const DROP_TO_UPSTREAM = new Set([
@@ -25,7 +25,6 @@ const DROP_TO_UPSTREAM = new Set([
   'content-length',
   'expect',
   'accept-encoding',
-  'x-gateway-key',
   'forwarded',
   'x-forwarded-for',
   'x-forwarded-host',
@@ -38,6 +37,18 @@ const DROP_TO_UPSTREAM = new Set([
  * cookies, which would tie an app to a session of the managed identity.
  */
 const DROP_TO_APP = new Set(['content-length', 'set-cookie'])
+
+/**
+ * The gateway's own headers (`X-Gateway-Key`, `X-Gateway-Admin-Key`, `X-Gateway-Session`, ...) are
+ * for the gateway: one sent upstream would be logged there and written into recordings.
+ */
+const GATEWAY_PREFIX = 'x-gateway-'
+
+/** The one gateway header the pipeline itself reads: mock mode's session. Dropped before Hubstaff. */
+export const SESSION_HEADER = 'x-gateway-session'
+
+/** Upstream CORS headers speak for Hubstaff's origin; the gateway answers CORS itself. */
+const CORS_PREFIX = 'access-control-'
 
 const NONE: ReadonlySet<string> = new Set()
 
@@ -54,7 +65,7 @@ function connectionTokens(headers: Readonly<HeaderMap>): ReadonlySet<string> {
   )
 }
 
-function filter(headers: Readonly<HeaderMap>, drop: ReadonlySet<string>): HeaderMap {
+function filter(headers: Readonly<HeaderMap>, drop: ReadonlySet<string>, dropPrefix: string, keep: string | undefined): HeaderMap {
   const named = connectionTokens(headers)
   const out: HeaderMap = {}
   for (const rawName in headers) {
@@ -62,15 +73,33 @@ function filter(headers: Readonly<HeaderMap>, drop: ReadonlySet<string>): Header
     if (value === undefined) continue
     const name = rawName.toLowerCase()
     if (HOP_BY_HOP.has(name) || drop.has(name) || named.has(name)) continue
+    if (name.startsWith(dropPrefix) && name !== keep) continue
     out[name] = value
   }
   return out
 }
 
-export function headersForUpstream(appHeaders: Readonly<HeaderMap>): HeaderMap {
-  return filter(appHeaders, DROP_TO_UPSTREAM)
+/**
+ * What of an app's headers may go towards Hubstaff. `keepSession` is for the pipeline's request,
+ * which the mock reads; the upstream terminal filters again without it, so nothing named
+ * `X-Gateway-*` reaches the wire.
+ */
+export function headersForUpstream(appHeaders: Readonly<HeaderMap>, options: { keepSession?: boolean } = {}): HeaderMap {
+  return filter(appHeaders, DROP_TO_UPSTREAM, GATEWAY_PREFIX, options.keepSession === true ? SESSION_HEADER : undefined)
 }
 
 export function headersForApp(upstreamHeaders: Readonly<HeaderMap>): HeaderMap {
-  return filter(upstreamHeaders, DROP_TO_APP)
+  return filter(upstreamHeaders, DROP_TO_APP, CORS_PREFIX, undefined)
+}
+
+/** The last filter before the wire: the request as the pipeline built it, minus any `X-Gateway-*`. */
+export function withoutGatewayHeaders(headers: Readonly<HeaderMap>): Readonly<HeaderMap> {
+  let out: HeaderMap | undefined
+  for (const name in headers) {
+    if (name.toLowerCase().startsWith(GATEWAY_PREFIX)) {
+      out ??= { ...headers }
+      delete out[name]
+    }
+  }
+  return out ?? headers
 }

@@ -1,4 +1,4 @@
-import { dateRanges, placeInRanges, type MockRecord } from './date-range.js'
+export type MockRecord = Record<string, unknown>
 
 /**
  * Hubstaff's envelopes for mock answers: a list answer is `{"<list>": [...], "<side-load>": [...],
@@ -63,13 +63,12 @@ export interface ListOptions {
   readonly dynamic: boolean
 }
 
-/** Applies date ranges, `page_start_id`/`page_limit` and `include` to a list answer. */
+/** Applies `page_start_id`/`page_limit` and `include` to a list answer Prism made (the twin answers ranges). */
 export function shapeList(body: MockRecord, listKey: string, query: URLSearchParams, options: ListOptions): MockRecord {
   const list = body[listKey]
   if (!Array.isArray(list)) return body
   let records = list.filter(isRecord)
   if (options.dynamic) records = orderIds(records)
-  records = placeInRanges(records, dateRanges(query))
   const limit = wholeNumber(query.get('page_limit'))
   const { page, nextId } = paginate(records, wholeNumber(query.get('page_start_id')) ?? 0, limit === undefined ? undefined : Math.max(1, limit))
   const include = listParam(query, 'include')

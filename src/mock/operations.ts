@@ -75,6 +75,39 @@ function listKeyOf(op: Operation): string | undefined {
   return undefined
 }
 
+interface Int32 {
+  format?: string
+  minimum?: number
+  maximum?: number
+}
+
+/** Drops `format: int32` and the bounds Prism derives from it. */
+function anyWholeNumber(schema: Int32): void {
+  if (schema.format !== 'int32') return
+  delete schema.format
+  if (schema.minimum === -2147483648) delete schema.minimum
+  if (schema.maximum === 2147483647) delete schema.maximum
+}
+
+/**
+ * What Hubstaff accepts where the description says more. It reads a `date[start]=` value with
+ * Rails' date parser, which takes a date-time too (clients send `2026-11-23T00:00:00.000Z`) and
+ * keeps its day: a value that starts with a date passes. And its `format: int32` on ids and cursors
+ * is the document generator's default, not a check: activity and screenshot ids run past 2^31.
+ */
+function asHubstaffChecks(op: Operation): void {
+  for (const param of [...(op.request?.query ?? []), ...(op.request?.path ?? [])]) {
+    const schema = param.schema as (Int32 & { pattern?: string; items?: Int32 }) | undefined
+    if (schema === undefined) continue
+    anyWholeNumber(schema)
+    if (schema.items !== undefined) anyWholeNumber(schema.items)
+    if (schema.format === 'date' && param.name.endsWith(']')) {
+      delete schema.format
+      schema.pattern = '^\\d{4}-\\d{2}-\\d{2}'
+    }
+  }
+}
+
 /**
  * Turns a spec into prepared operations. Prism reads files itself, so that relative `$ref`s
  * resolve against the file's folder; a JSON document fetched from a URL is handed over parsed
@@ -92,5 +125,6 @@ export async function prepareOperations(source: SpecSource): Promise<OperationIn
     throw specError(source.location, message === 'Unsupported document format' ? 'is not an OpenAPI 3 or Swagger 2 document' : message)
   }
   if (operations.length === 0) throw specError(source.location, 'describes no operations')
+  for (const op of operations) asHubstaffChecks(op)
   return new OperationIndex(operations)
 }

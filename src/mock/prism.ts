@@ -120,25 +120,22 @@ export function fromPrismError(err: unknown, method: string, path: string): Gate
  * spec's rules gets Prism's pick of the spec's 422 or 400 answer, always 422 when there is one (a
  * `Prefer: code=` does not change that pick). Hubstaff answers invalid parameters with 400 and
  * keeps 422 for other things (a stale `lock_version`), so such a request is asked again of
- * `refusal`, the same operation without its 422 answer.
+ * `refusal`, the same operation without its 422 answer. `valid` says whether the request passed
+ * Prism's validation (the twin answers only requests that did).
  */
-export async function askPrism(prism: Prism, input: IHttpRequest, operation: Operation, config: IHttpConfig, refusal?: Operation): Promise<IHttpResponse> {
+export async function askPrism(prism: Prism, input: IHttpRequest, operation: Operation, config: IHttpConfig, refusal?: Operation): Promise<{ output: IHttpResponse; valid: boolean }> {
   const method = input.method.toUpperCase()
   let result
+  let valid = true
   try {
     result = await prism.request(input, [operation], config)()
-    if (
-      refusal !== undefined &&
-      result._tag === 'Right' &&
-      result.right.output.statusCode === 422 &&
-      config.mock.code !== 422 &&
-      result.right.validations.input.some((v) => (v.severity as number) === ERROR_SEVERITY)
-    ) {
+    valid = result._tag !== 'Right' || !result.right.validations.input.some((v) => (v.severity as number) === ERROR_SEVERITY)
+    if (refusal !== undefined && result._tag === 'Right' && result.right.output.statusCode === 422 && config.mock.code !== 422 && !valid) {
       result = await prism.request(input, [refusal], config)()
     }
   } catch (err) {
     throw fromPrismError(err, method, input.url.path)
   }
   if (result._tag === 'Left') throw fromPrismError(result.left, method, input.url.path)
-  return result.right.output
+  return { output: result.right.output, valid }
 }

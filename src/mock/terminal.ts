@@ -1,4 +1,4 @@
-import type { IHttpRequest } from '@stoplight/prism-http'
+import type { IHttpRequest, IHttpResponse } from '@stoplight/prism-http'
 import { GatewayError } from '../errors.js'
 import type { GatewayRequest, GatewayResponse, HeaderMap, Handler } from '../pipeline/types.js'
 import { shapeList, shapeRecord } from './envelope.js'
@@ -7,6 +7,16 @@ import type { Operation } from './operations.js'
 import { parseMockPreferences, preferenceApplied } from './prefer.js'
 import { askPrism, createPrism, mockConfig, preparedAnswer } from './prism.js'
 
+/**
+ * The simulated organization, asked after Prism found the request valid: an answer from the model,
+ * or undefined when it does not cover the operation (Prism's answer is given then).
+ */
+export interface TwinAnswerer {
+  /** Throws when the request names a session badly; runs before anything else looks at it. */
+  check(request: GatewayRequest): void
+  answer(request: GatewayRequest): GatewayResponse | undefined
+}
+
 export interface MockTerminalOptions {
   /**
    * Seed of `Prefer: dynamic=true` data when the request names none. Each request mixes in its
@@ -14,6 +24,8 @@ export interface MockTerminalOptions {
    * @default 'hubstaff-gateway'
    */
   readonly seed?: string
+  /** The twin: answers valid requests that ask for no `Prefer` answer. @default none (Prism answers all) */
+  readonly twin?: TwinAnswerer
 }
 
 const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
@@ -70,16 +82,21 @@ function serialise(body: unknown): Buffer {
 }
 
 /**
- * The mock as the pipeline's terminal: Prism in-process, on operations prepared at start-up.
- * Answers say `source: 'mock'` and cost no upstream call; the gateway's stages in front of it
- * (cache, split) see them as they would see Hubstaff's.
+ * The mock as the pipeline's terminal, on operations prepared at start-up. Prism in-process checks
+ * every request against the description as Hubstaff would (a bad one gets the description's 400);
+ * a valid one is answered by the twin when it covers the operation, by Prism's static example
+ * otherwise, and a `Prefer: code=`/`example=`/`dynamic=` answer always by Prism. Answers say
+ * `source: 'mock'` and cost no upstream call; the gateway's stages in front of it (cache, split)
+ * see them as they would see Hubstaff's.
  */
 export function mockTerminal(prepared: PreparedMock, options: MockTerminalOptions = {}): Handler {
   const prism = createPrism()
   const baseSeed = options.seed ?? 'hubstaff-gateway'
   const { source, operations } = prepared
+  const twin = options.twin
 
   return async (request: GatewayRequest): Promise<GatewayResponse> => {
+    twin?.check(request)
     const method = request.method.toLowerCase()
     if ((method === 'get' || method === 'head') && /^\/v2\/docs\/?$/.test(request.path)) {
       return { status: 200, headers: { 'content-type': source.contentType }, body: source.raw, source: 'mock', upstreamCalls: 0 }
@@ -116,9 +133,20 @@ export function mockTerminal(prepared: PreparedMock, options: MockTerminalOption
       ...(prefs.example === undefined ? {} : { exampleKey: prefs.example }),
     })
     const { listKey, idParam, refusal, valid } = operations.info(operation)
+    const plain = prefs.code === undefined && prefs.example === undefined && !dynamic
+    const checked = written === undefined && !dynamic && valid?.(request.path, input.url.query ?? {}, input.headers ?? {}) === true
+    let asked: { output: IHttpResponse; valid: boolean } | undefined
+    if (twin !== undefined && plain) {
+      // Writes and requests the precompiled check does not settle are validated by Prism itself.
+      if (!checked) asked = await askPrism(prism, input, operation, config, refusal)
+      if (checked || asked?.valid === true) {
+        const answer = twin.answer(request)
+        if (answer !== undefined) return answer
+      }
+    }
     // A valid request whose static answer Prism gave before needs nothing more of Prism.
-    const known = written === undefined && !dynamic && valid?.(request.path, input.url.query ?? {}, input.headers ?? {}) === true ? preparedAnswer(operation, config, input.headers?.accept ?? '') : undefined
-    const output = known ?? (await askPrism(prism, input, operation, config, refusal))
+    const known = checked ? preparedAnswer(operation, config, input.headers?.accept ?? '') : undefined
+    const output = known ?? asked?.output ?? (await askPrism(prism, input, operation, config, refusal)).output
 
     let body = output.body
     const ok = output.statusCode >= 200 && output.statusCode < 300

@@ -1,4 +1,4 @@
-import { headersForApp } from '../http/headers.js'
+import { headersForApp, withoutGatewayHeaders } from '../http/headers.js'
 import type { UpstreamClient } from '../upstream/client.js'
 import type { Handler } from './types.js'
 
@@ -8,7 +8,7 @@ export function upstreamTerminal(client: UpstreamClient): Handler {
     const res = await client.request({
       method: request.method,
       pathAndQuery: request.query === '' ? request.path : `${request.path}?${request.query}`,
-      headers: request.headers,
+      headers: withoutGatewayHeaders(request.headers),
       body: request.body,
       signal: request.signal,
     })

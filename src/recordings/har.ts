@@ -154,6 +154,19 @@ export function sameExchange(a: HarEntry, b: HarEntry): boolean {
   return JSON.stringify([a.request, a.response]) === JSON.stringify([b.request, b.response])
 }
 
+/** RFC 9110 §5.1 field names, and values without the control characters Node refuses to send. */
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
+
+/** Why a recorded header cannot be sent as it is, or undefined when it can. */
+function headerProblem(header: unknown): string | undefined {
+  const { name, value } = (header ?? {}) as { name?: unknown; value?: unknown }
+  if (typeof name !== 'string' || typeof value !== 'string') return 'a response header without a text name and value'
+  if (!FIELD_NAME.test(name)) return `a response header name that is not valid HTTP (${JSON.stringify(name.slice(0, 40))})`
+  if (!FIELD_VALUE.test(value)) return `a response header ${JSON.stringify(name)} whose value holds control characters`
+  return undefined
+}
+
 /** Why a parsed JSON value is not a HAR log this gateway can replay, or undefined when it is. */
 export function harProblem(value: unknown): string | undefined {
   const log = (value as { log?: unknown } | null)?.log as { entries?: unknown } | undefined
@@ -165,8 +178,13 @@ export function harProblem(value: unknown): string | undefined {
     const res = entry?.response
     if (typeof req?.method !== 'string' || typeof req.url !== 'string') return `entry ${i} has no request method and url`
     if (!URL.canParse(req.url)) return `entry ${i} has a request url that is not absolute`
-    if (typeof res?.status !== 'number' || !Number.isInteger(res.status) || res.status < 100 || res.status > 599) return `entry ${i} has no response status`
+    // 1xx are not answers: sent as one, they would leave the app waiting for the real one.
+    if (typeof res?.status !== 'number' || !Number.isInteger(res.status) || res.status < 200 || res.status > 599) return `entry ${i} has no response status`
     if (res.headers !== undefined && !Array.isArray(res.headers)) return `entry ${i} has response headers that are not a list`
+    for (const header of res.headers ?? []) {
+      const problem = headerProblem(header)
+      if (problem !== undefined) return `entry ${i} has ${problem}`
+    }
     if (res.content !== undefined && res.content.text !== undefined && typeof res.content.text !== 'string') return `entry ${i} has a response body that is not text`
   }
   return undefined

@@ -68,7 +68,8 @@ export class Redactor {
     const out: HeaderMap = {}
     for (const [raw, value] of Object.entries(headers)) {
       const name = raw.toLowerCase()
-      if (value === undefined || SECRET_HEADERS.has(name) || VOLATILE_HEADERS.has(name)) continue
+      // The gateway's own headers (a mock session's name, keys) are about this gateway, not Hubstaff.
+      if (value === undefined || SECRET_HEADERS.has(name) || VOLATILE_HEADERS.has(name) || name.startsWith('x-gateway-')) continue
       out[name] = value
     }
     return out

@@ -2,11 +2,12 @@ import { basename, join } from 'node:path'
 import { stat } from 'node:fs/promises'
 import type { Logger } from 'pino'
 import { GatewayError } from '../errors.js'
-import type { GatewayRequest, GatewayResponse, Handler, HeaderMap } from '../pipeline/types.js'
-import { entryAnswer, type HarEntry } from './har.js'
+import type { GatewayRequest, GatewayResponse, Handler } from '../pipeline/types.js'
+import type { HarEntry } from './har.js'
 import { keyOfUrl, normalisePath, recordingKey } from './key.js'
 import type { Redactor } from './redact.js'
-import { CorruptRecording, fileNameFor, fileStamp, listHarFiles, readHarFile } from './store.js'
+import { replayAnswer } from './replay-answer.js'
+import { CorruptRecording, fileNameFor, fileStamp, listHarFiles, OversizedRecording, readHarFile } from './store.js'
 
 /** One recorded exchange, as replay finds it. */
 interface Recorded {
@@ -35,6 +36,8 @@ export interface ReplayIndexOptions {
   readonly dir: string
   readonly redactor: Redactor
   readonly logger: Logger
+  /** Largest file read, bytes (checked before reading); a larger one is set aside as an OversizedRecording. @default 67108864 */
+  readonly maxBytes?: number
   /** A folder unchanged on disk is looked at again at most this often, ms (in-place edits do not touch its mtime). @default 2000 */
   readonly recheckMs?: number
   readonly now?: () => number
@@ -76,6 +79,7 @@ export class ReplayIndex {
   readonly #redactor: Redactor
   readonly #logger: Logger
   readonly #recheckMs: number
+  readonly #maxBytes: number
   readonly #now: () => number
   #files = new Map<string, FileState>()
   #byKey = new Map<string, Recorded[]>()
@@ -90,6 +94,7 @@ export class ReplayIndex {
     this.#redactor = options.redactor
     this.#logger = options.logger
     this.#recheckMs = options.recheckMs ?? 2000
+    this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024
     this.#now = options.now ?? Date.now
   }
 
@@ -218,7 +223,7 @@ export class ReplayIndex {
 
   async #read(path: string, stamp: string): Promise<FileState> {
     try {
-      const entries = await readHarFile(path)
+      const entries = await readHarFile(path, this.#maxBytes)
       const recorded = entries.map((entry, index) => ({
         file: path,
         index,
@@ -228,14 +233,12 @@ export class ReplayIndex {
       return { stamp, entries: recorded }
     } catch (err) {
       const corrupt = err instanceof CorruptRecording ? err : new CorruptRecording(path, `cannot be used (${(err as Error).message})`)
-      this.#logger.error({ code: 'HSG_REPLAY_CORRUPT', file: path, reason: corrupt.reason }, 'recording unreadable; its requests answer HSG_REPLAY_CORRUPT')
+      const code = corrupt instanceof OversizedRecording ? 'HSG_REPLAY_TOO_LARGE' : 'HSG_REPLAY_CORRUPT'
+      this.#logger.error({ code, file: path, reason: corrupt.reason }, `recording unreadable; its requests answer ${code}`)
       return { stamp, corrupt }
     }
   }
 }
-
-/** Set again by the gateway when it serves the answer; recorded framing would be wrong for the bytes served. */
-const FRAMING = new Set(['content-length', 'transfer-encoding', 'content-encoding', 'connection', 'keep-alive'])
 
 export interface ReplayTerminalOptions {
   /** What answers a request with no recording: the mock, or the recorder in front of Hubstaff. */
@@ -249,11 +252,12 @@ export interface ReplayTerminalOptions {
 export function replayTerminal(index: ReplayIndex, options: ReplayTerminalOptions = {}): Handler {
   return async (request): Promise<GatewayResponse> => {
     const found = await index.lookup(request)
-    if (found.kind === 'hit') {
-      const { status, headers, body } = entryAnswer(found.entry)
-      const served: HeaderMap = {}
-      for (const [name, value] of Object.entries(headers)) if (!FRAMING.has(name)) served[name] = value
-      return { status, headers: served, body, source: 'replay', upstreamCalls: 0 }
+    if (found.kind === 'hit') return replayAnswer(found.entry, found.file)
+    if (found.kind === 'corrupt' && found.corrupt instanceof OversizedRecording) {
+      const { limit, size } = found.corrupt
+      throw new GatewayError('HSG_REPLAY_TOO_LARGE', `${found.corrupt.message} Replay reads files up to --replay-max-bytes (${limit}); split the recording, or raise --replay-max-bytes.`, {
+        extensions: { file: found.corrupt.file, size, limit },
+      })
     }
     if (found.kind === 'corrupt') {
       throw new GatewayError('HSG_REPLAY_CORRUPT', `${found.corrupt.message} Fix or delete it (hubstaff-gateway recordings check lists every such file), or record it again.`, {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdir, open, readdir, readFile, stat } from 'node:fs/promises'
+import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import writeFileAtomic from 'write-file-atomic'
 import { harProblem, type HarEntry, type HarLog } from './har.js'
@@ -39,6 +39,18 @@ export class CorruptRecording extends Error {
   }
 }
 
+/** A recording larger than replay reads (`--replay-max-bytes`): set aside unread. */
+export class OversizedRecording extends CorruptRecording {
+  readonly size: number
+  readonly limit: number
+  constructor(file: string, size: number, limit: number) {
+    super(file, `is ${size} bytes, more than the ${limit} replay reads`)
+    this.name = 'OversizedRecording'
+    this.size = size
+    this.limit = limit
+  }
+}
+
 /** The entries of a HAR file's text; a CorruptRecording naming the file when it is not one. */
 export function parseHar(file: string, text: string): HarEntry[] {
   let value: unknown
@@ -53,11 +65,15 @@ export function parseHar(file: string, text: string): HarEntry[] {
   return [...(value as HarLog).log.entries]
 }
 
-export async function readHarFile(file: string): Promise<HarEntry[]> {
+/** The file's size is checked before it is read: a huge file costs several times its size once parsed. */
+export async function readHarFile(file: string, maxBytes = Infinity): Promise<HarEntry[]> {
   let text: string
   try {
+    const { size } = await stat(file)
+    if (size > maxBytes) throw new OversizedRecording(file, size, maxBytes)
     text = await readFile(file, 'utf8')
   } catch (err) {
+    if (err instanceof CorruptRecording) throw err
     throw new CorruptRecording(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`)
   }
   return parseHar(file, text)
@@ -78,6 +94,49 @@ export async function listHarFiles(dir: string): Promise<string[]> {
     .map((n) => join(dir, n))
 }
 
+/** write-file-atomic writes `<name>.har.<number>` and renames it; a killed write leaves it behind. */
+const TEMP_FILE = /^[^.][^/]*\.har\.\d+$/
+
+export function isTempFile(name: string): boolean {
+  return TEMP_FILE.test(name)
+}
+
+/** The temp files of interrupted writes directly in `dir`, sorted. */
+export async function listTempFiles(dir: string): Promise<string[]> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw err
+  }
+  return names
+    .filter(isTempFile)
+    .sort()
+    .map((n) => join(dir, n))
+}
+
+/**
+ * Deletes what interrupted writes left in `dir` (none is a recording: the rename never happened),
+ * returning the files and bytes removed. Run when the gateway opens the folder, before it writes.
+ */
+export async function removeTempFiles(dir: string): Promise<{ files: string[]; bytes: number }> {
+  const removed: string[] = []
+  let bytes = 0
+  for (const file of await listTempFiles(dir)) {
+    try {
+      const { size } = await stat(file)
+      await unlink(file)
+      removed.push(file)
+      bytes += size
+    } catch (err) {
+      // Gone already (another process cleaned it): nothing left to do.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+  }
+  return { files: removed, bytes }
+}
+
 /** Modification time and size, or undefined when the file is gone. */
 export async function fileStamp(path: string): Promise<string | undefined> {
   try {
@@ -92,10 +151,13 @@ export class RecordingStore {
   readonly dir: string
   /** Writes to one file are queued behind each other; different files are written in parallel. */
   readonly #queues = new FileQueues()
+  readonly #maxBytes: number
   #made = false
 
-  constructor(dir: string) {
+  /** `maxBytes`: a file larger than this is not read back (it is rewritten afresh). @default Infinity */
+  constructor(dir: string, options: { maxBytes?: number } = {}) {
     this.dir = dir
+    this.#maxBytes = options.maxBytes ?? Infinity
   }
 
   pathOf(name: string): string {
@@ -107,7 +169,7 @@ export class RecordingStore {
   /** The entries already in a file, or [] when it is missing or unreadable (it is about to be replaced). */
   async existing(name: string): Promise<HarEntry[]> {
     try {
-      return await readHarFile(this.pathOf(name))
+      return await readHarFile(this.pathOf(name), this.#maxBytes)
     } catch {
       return []
     }

@@ -10,6 +10,8 @@ export interface PlanBudget {
    * do not fit in time, or HSG_SPLIT_TOO_LARGE when they could never fit one window.
    */
   reserve(request: GatewayRequest, cost: number): Promise<void>
+  /** Throws HSG_SPLIT_TOO_LARGE when `cost` slots could never fit one window; takes nothing. */
+  check(request: GatewayRequest, cost: number): void
   /** The budget's 429 for an app whose retry needs `cost` slots at once: its Retry-After is when they are free. */
   refusal(request: GatewayRequest, cost: number, detail: string): Promise<GatewayError>
 }
@@ -23,17 +25,21 @@ export interface PlanBudget {
  */
 export function planReserver(engine: BudgetEngine, maxWaitMs: number): PlanBudget {
   const windowSeconds = Math.round(engine.windowMs / 1000)
+  const check = (request: GatewayRequest, cost: number): void => {
+    const capacity = engine.capacity(request.app)
+    if (cost > capacity) {
+      const share = capacity === engine.limit ? `the whole budget of ${engine.limit}` : `the ${capacity} of the budget of ${engine.limit} this app may use`
+      throw new GatewayError(
+        'HSG_SPLIT_TOO_LARGE',
+        `This query needs ${cost} upstream requests at once (its date range cut into ${cost} pieces Hubstaff accepts), more than ${share} per ${windowSeconds} s: it can never be answered, and retrying will not help. Narrow the date range (or ask it as shorter ranges of at most ${capacity} pieces each). No piece of it was sent.`,
+        { extensions: { pieces: cost, budget: capacity } },
+      )
+    }
+  }
   return {
+    check,
     async reserve(request, cost) {
-      const capacity = engine.capacity(request.app)
-      if (cost > capacity) {
-        const share = capacity === engine.limit ? `the whole budget of ${engine.limit}` : `the ${capacity} of the budget of ${engine.limit} this app may use`
-        throw new GatewayError(
-          'HSG_SPLIT_TOO_LARGE',
-          `This query needs ${cost} upstream requests at once (its date range cut into ${cost} pieces Hubstaff accepts), more than ${share} per ${windowSeconds} s: it can never be answered, and retrying will not help. Narrow the date range (or ask it as shorter ranges of at most ${capacity} pieces each). No piece of it was sent.`,
-          { extensions: { pieces: cost, budget: capacity } },
-        )
-      }
+      check(request, cost)
       const waitMs = Math.min(maxWaitMs, (parsePrefer(request.headers.prefer).wait ?? 0) * 1000)
       await engine.acquire({ app: request.app, cost, waitMs, signal: request.signal })
     },

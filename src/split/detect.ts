@@ -14,7 +14,8 @@ export const TIMEOUT_ERROR_CODE = 15001
 /** Error envelopes are small; a large body is never the 15001 error, so it is not parsed for it. */
 const ENVELOPE_MAX_BYTES = 64 * 1024
 
-function isWhitespace(body: Buffer): boolean {
+/** True for an empty body or one of only spaces and line breaks. */
+export function isWhitespace(body: Buffer): boolean {
   for (const byte of body) if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) return false
   return true
 }

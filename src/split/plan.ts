@@ -35,6 +35,20 @@ export function maxSpan(endpoint: RangedEndpoint): number {
 }
 
 /**
+ * The fewest pieces any cut of `span` has, from its length alone: each piece is at most the
+ * endpoint's longest span. Constant time, so a plan is sized (and refused) before anything is cut.
+ */
+export function fewestPieces(endpoint: RangedEndpoint, span: Span): number {
+  return Math.max(1, Math.ceil((span.hi - span.lo) / maxSpan(endpoint)))
+}
+
+/** How many cells `dayCells` makes of `span`, without making them. */
+export function dayCellCount(kind: RangeKind, span: Span): number {
+  const grid = dayGrid(kind)
+  return Math.max(1, Math.ceil(span.hi / grid) - Math.floor(span.lo / grid))
+}
+
+/**
  * A range longer than the endpoint allows, cut up front into as few pieces as fit (day-aligned),
  * instead of sending it for Hubstaff's 400.
  */

@@ -1,12 +1,13 @@
-import { canonicalQuery, paramValue, parseQuery, type QueryParam } from '../cache/key.js'
+import { paramValue, parsedKey, parseRequest, type QueryParam } from '../api/query.js'
 import { compilePolicy, type PolicyOverride } from '../cache/policy.js'
 import { requestDirectives } from '../cache/directives.js'
 import type { GatewayRequest, GatewayResponse, Handler, HeaderMap, SplitSummary, Stage } from '../pipeline/types.js'
 import { RequestAborted } from '../upstream/client.js'
+import { GatewayError } from '../errors.js'
 import { blankForm, isBlankError } from './detect.js'
 import { KeptResults, type KeptResult } from './keep.js'
 import { renderPage } from './merge.js'
-import { bisect, cutToMaxSpan, dayCells, isWholeDay, lowerPageLimit, maxSpan } from './plan.js'
+import { bisect, cutToMaxSpan, dayCellCount, dayCells, fewestPieces, isWholeDay, lowerPageLimit, maxSpan } from './plan.js'
 import { endpointFor, formatSpan, parseSpan, type RangedEndpoint, type Span } from './ranges.js'
 import type { PlanBudget } from './budget.js'
 import { PieceAnswer, PlanRefused, runPlan, type PlanPiece, type PlanResult, type StoredPiece } from './walk.js'
@@ -23,10 +24,12 @@ export interface SplitOptions {
   readonly reuse?: boolean
   /** Memory for merged results and kept days, bytes. @default 67108864 */
   readonly keepBytes?: number
+  /** Most pieces one range is cut into; a range needing more is refused before it is cut. @default 1000 */
+  readonly maxPieces?: number
   /** The cache's route overrides: a merged result is kept as long as the cache would keep its answer. */
   readonly policy?: Readonly<Record<string, PolicyOverride>>
   /** Names what answers behind the stage (mode and upstream), so their results never mix. */
-  readonly identity?: () => string
+  readonly identity?: (request: GatewayRequest) => string
   /** Reserves a plan's budget before it fans out; undefined where no budget applies (the mock). */
   readonly reserve?: () => PlanBudget | undefined
   readonly now?: () => number
@@ -52,6 +55,15 @@ export function summaryHeader(result: Pick<KeptResult, 'summary' | 'reused'>, ke
   const { summary } = result
   const reused = result.reused > 0 ? `; reused=${result.reused}` : ''
   return `pieces=${summary.pieces}; depth=${summary.depth}; upstream=${kept ? 0 : summary.upstreamCalls}${reused}${kept ? '; kept' : ''}`
+}
+
+/** HSG_SPLIT_TOO_LARGE for a range that would be cut into more than `--split-max-pieces` pieces. */
+function tooManyPieces(pieces: number, maxPieces: number): GatewayError {
+  return new GatewayError(
+    'HSG_SPLIT_TOO_LARGE',
+    `This query's date range would be cut into at least ${pieces} pieces, more than the gateway cuts one range into (--split-max-pieces ${maxPieces}). Narrow the date range, or ask it as shorter ranges. No piece of it was sent.`,
+    { extensions: { pieces, maxPieces } },
+  )
 }
 
 /** A running plan, owned by every request waiting for it: it stops only when all of them have left. */
@@ -88,6 +100,7 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
   const concurrency = Math.max(1, options.concurrency ?? 2)
   const upFront = options.upFront ?? true
   const reuse = options.reuse ?? true
+  const maxPieces = options.maxPieces ?? 1000
   const plans = new Map<string, PlanFlight>()
   let planCount = 0
 
@@ -95,7 +108,8 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     if (request.method !== 'GET' || request.body !== undefined) return undefined
     const endpoint = endpointFor(request.path)
     if (endpoint === undefined) return undefined
-    const params = parseQuery(request.query)
+    const parsed = parseRequest(request)
+    const { params } = parsed
     const span = parseSpan(endpoint.kind, paramValue(params, `${endpoint.param}[start]`), paramValue(params, `${endpoint.param}[stop]`))
     const startId = whole(paramValue(params, 'page_start_id')) ?? 0
     const limit = whole(paramValue(params, 'page_limit'))
@@ -103,8 +117,8 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     if (span === undefined || Number.isNaN(startId) || (limit !== undefined && (Number.isNaN(limit) || limit < 1))) return undefined
     const rest = params.filter((p) => !PAGE_PARAMS.has(p.name))
     const rangeFree = rest.filter((p) => p.name !== `${endpoint.param}[start]` && p.name !== `${endpoint.param}[stop]`)
-    const id = identity()
-    return { endpoint, span, params, startId, limit, key: `${id} ${request.path}?${canonicalQuery(rest)}`, dayKey: `${id} ${request.path}?${canonicalQuery(rangeFree)}#` }
+    const id = identity(request)
+    return { endpoint, span, params, startId, limit, key: `${id} ${parsedKey({ ...parsed, params: rest })}`, dayKey: `${id} ${parsedKey({ ...parsed, params: rangeFree })}#` }
   }
 
   const dayKeyOf = (r: Ranged, span: Span) => `${r.dayKey}${span.lo}-${span.hi}`
@@ -240,6 +254,12 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     const r = ranged(request)
     if (r === undefined) return next(request)
     const { endpoint, span } = r
+    // Sized from the span alone, before anything below cuts it: a range of centuries is refused
+    // at once instead of being cut into hundreds of thousands of pieces first.
+    const fewest = fewestPieces(endpoint, span)
+    if (fewest > maxPieces) throw tooManyPieces(fewest, maxPieces)
+    const overLong = span.hi - span.lo > maxSpan(endpoint) && upFront
+    if (overLong) options.reserve?.()?.check(request, fewest)
     const pageLimit = r.limit === undefined ? undefined : Math.min(r.limit, PIECE_PAGE_LIMIT_MAX)
     const startId = r.startId > 0 ? r.startId : undefined
     if (!requestDirectives(request.headers).noCache) {
@@ -263,7 +283,7 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
         return planned(next, request, r, pieces, 0, days.preloaded)
       }
     }
-    if (span.hi - span.lo > maxSpan(endpoint) && upFront) {
+    if (overLong) {
       const pieces = cutToMaxSpan(endpoint, span).map((s) => ({ span: s, depth: 0, startId, pageLimit }))
       return planned(next, request, r, pieces, 0)
     }
@@ -275,6 +295,9 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     } catch (err) {
       if (!isBlankError(err)) throw err
     }
+    // Cut at every midnight: a range sent whole (--split-up-front off) may hold many more days than pieces.
+    const cellCount = reuse ? dayCellCount(endpoint.kind, span) : 0
+    if (cellCount > maxPieces) throw tooManyPieces(cellCount, maxPieces)
     const cells = reuse ? dayCells(endpoint.kind, span) : []
     const halves = cells.length >= 2 ? cells : bisect(endpoint.kind, span)
     let pieces: PlanPiece[]

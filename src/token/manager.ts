@@ -80,6 +80,7 @@ export class TokenManager {
   #refreshes = 0
   #failures = 0
   #closed = false
+  #marginWarned = false
   /** Tokens held lately, newest last: what recordings are scanned for (see knownSecrets). */
   readonly #recent: string[] = []
 
@@ -141,18 +142,19 @@ export class TokenManager {
   /** A valid access token, exchanging first when none is held or it has expired. */
   async accessToken(): Promise<string> {
     if (this.#state === 'rejected') await this.#recheckStore()
+    // The access token in hand belongs to the refused lineage: sending it would cost a budget slot
+    // and an upstream 401 per request, for an answer known in advance.
+    if (this.#state === 'rejected') throw this.#error()
     const current = this.#current
     if (current === undefined) throw this.#error()
     const now = this.#now()
     if (current.accessToken !== undefined && current.expiresAt !== undefined && now < current.expiresAt) {
-      if (now >= current.expiresAt - this.#marginMs && this.#state === 'ok') {
+      if (now >= current.expiresAt - this.#marginFor(current) && this.#state === 'ok') {
         // Inside the margin: refresh in the background; the token in hand is still good.
         this.#refresh(undefined).catch(() => undefined)
       }
       return current.accessToken
     }
-    // Exchanging a token Hubstaff already refused would only be refused again.
-    if (this.#state === 'rejected') throw this.#error()
     this.#throwIfBackingOff(now)
     return this.#refresh(undefined)
   }
@@ -217,7 +219,7 @@ export class TokenManager {
       stored?.accessToken !== undefined &&
       stored.accessToken !== rejected &&
       stored.expiresAt !== undefined &&
-      this.#now() < stored.expiresAt - this.#marginMs &&
+      this.#now() < stored.expiresAt - this.#marginFor(stored) &&
       (this.#seed === undefined || stored.seeds.includes(seedHash(this.#seed)))
     ) {
       this.#adopt(stored, 'adopted')
@@ -375,13 +377,32 @@ export class TokenManager {
     clearTimeout(this.#timer)
     if (this.#closed) return
     const expiresAt = this.#current?.expiresAt
-    const wait = delayMs ?? (expiresAt === undefined ? undefined : expiresAt - this.#marginMs - this.#now())
+    const wait = delayMs ?? (expiresAt === undefined || this.#current === undefined ? undefined : expiresAt - this.#marginFor(this.#current) - this.#now())
     if (wait === undefined) return
     this.#timer = setTimeout(() => {
       if (this.#state === 'rejected') return
       this.#refresh(undefined).catch(() => undefined)
     }, Math.max(1000, Math.min(wait, 2 ** 31 - 1)))
     this.#timer.unref()
+  }
+
+  /**
+   * The refresh margin for `tokens`, at most half their life: a margin longer than the life would
+   * start a refresh on every request (an exchange storm), each new token born inside its margin.
+   */
+  #marginFor(tokens: StoredTokens): number {
+    const { expiresAt, refreshedAt } = tokens
+    if (expiresAt === undefined || refreshedAt === undefined) return this.#marginMs
+    const half = Math.max(0, (expiresAt - refreshedAt) / 2)
+    if (this.#marginMs <= half) return this.#marginMs
+    if (!this.#marginWarned) {
+      this.#marginWarned = true
+      this.#log.warn(
+        { refreshMarginS: this.#marginMs / 1000, tokenLifeS: Math.round((expiresAt - refreshedAt) / 1000), usedS: Math.round(half / 1000) },
+        'refresh margin (--refresh-margin) is longer than half the access token life; using half the life',
+      )
+    }
+    return half
   }
 
   #setState(state: TokenState, reason: { code: string; detail: string } | null): void {

@@ -1,4 +1,4 @@
-import { Pool } from 'undici'
+import { Pool, type Dispatcher } from 'undici'
 import { GatewayError } from '../errors.js'
 import type { HeaderMap } from '../pipeline/types.js'
 
@@ -26,6 +26,10 @@ export interface UpstreamClientOptions {
   readonly connections?: number
   /** Name used in error details, e.g. "Hubstaff API". */
   readonly label?: string
+  /** Largest answer body read, bytes: past it the body is abandoned while it streams. @default 67108864 */
+  readonly maxBytes?: number
+  /** The setting that sets `maxBytes`, as errors name it. @default '--upstream-max-bytes' */
+  readonly maxBytesSetting?: string
 }
 
 /** Thrown when the app went away: nobody is left to answer. */
@@ -48,11 +52,15 @@ export class UpstreamClient {
   readonly #pool: Pool
   readonly #timeoutMs: number
   readonly #label: string
+  readonly #maxBytes: number
+  readonly #maxBytesSetting: string
 
   constructor(options: UpstreamClientOptions) {
     this.origin = options.origin
     this.#timeoutMs = options.timeoutMs
     this.#label = options.label ?? options.origin
+    this.#maxBytes = options.maxBytes ?? 64 * 1024 * 1024
+    this.#maxBytesSetting = options.maxBytesSetting ?? '--upstream-max-bytes'
     this.#pool = new Pool(options.origin, {
       connections: options.connections ?? 16,
       headersTimeout: options.timeoutMs,
@@ -73,14 +81,47 @@ export class UpstreamClient {
         body: req.body ?? null,
         signal,
       })
-      const body = Buffer.from(await res.body.arrayBuffer())
+      const body = await this.#read(res.body, res.headers['content-length'])
       return { status: res.statusCode, headers: res.headers, body }
     } catch (err) {
       if (req.signal?.aborted === true) throw new RequestAborted()
+      if (err instanceof GatewayError) throw err
       throw this.#wrap(err, deadline.signal.aborted)
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /**
+   * The whole body, or HSG_UPSTREAM_TOO_LARGE as soon as it is known to pass the cap: from its
+   * Content-Length before a byte is read, else once the bytes read so far pass it. Either way the
+   * body is destroyed, which closes the connection instead of draining the rest of it.
+   */
+  async #read(body: Dispatcher.ResponseData['body'], length: string | string[] | undefined): Promise<Buffer> {
+    const declared = typeof length === 'string' ? Number(length) : NaN
+    if (declared > this.#maxBytes) {
+      body.destroy()
+      throw this.#tooLarge(`declares ${declared} bytes`)
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      size += chunk.length
+      if (size > this.#maxBytes) {
+        body.destroy()
+        throw this.#tooLarge(`passed ${this.#maxBytes} bytes`)
+      }
+      chunks.push(chunk)
+    }
+    return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)
+  }
+
+  #tooLarge(what: string): GatewayError {
+    return new GatewayError(
+      'HSG_UPSTREAM_TOO_LARGE',
+      `${this.#label} sent an answer that ${what}, more than the gateway reads (${this.#maxBytesSetting} ${this.#maxBytes}); it was cut off. Ask for less (a smaller page_limit or date range), or raise ${this.#maxBytesSetting}.`,
+      { extensions: { limit: this.#maxBytes } },
+    )
   }
 
   #wrap(err: unknown, timedOut: boolean): GatewayError {

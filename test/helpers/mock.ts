@@ -1,5 +1,6 @@
-// The mock terminal without HTTP around it: what the mock itself answers, with no cache or budget
-// stage in front. Requests are GatewayRequests, as the pipeline hands them over.
+// The mock terminal without HTTP around it: what the mock itself answers (the twin first, Prism for
+// what it does not cover), with no cache, split or budget stage in front. Requests are
+// GatewayRequests, as the pipeline hands them over.
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { Ajv, type ValidateFunction } from 'ajv'
@@ -8,7 +9,8 @@ import { pino } from 'pino'
 import { ANONYMOUS } from '../../src/apps.js'
 import { loadMock, type PreparedMock } from '../../src/mock/load.js'
 import { mockTerminal } from '../../src/mock/terminal.js'
-import type { GatewayResponse } from '../../src/pipeline/types.js'
+import { MockMode } from '../../src/mock/mock-mode.js'
+import type { GatewayResponse, Handler } from '../../src/pipeline/types.js'
 
 export const BUNDLED_SPEC = fileURLToPath(new URL('../../spec/hubstaff-v2.openapi.json', import.meta.url))
 /** The official Swagger document, kept outside the project (never copied into it). */
@@ -23,13 +25,45 @@ export interface MockAnswer extends GatewayResponse {
 
 export interface MockClient {
   readonly prepared: PreparedMock
+  /** The mock as the gateway holds it (sessions, fixtures); undefined for Prism alone. */
+  readonly mode: MockMode | undefined
   request(method: string, pathAndQuery: string, options?: { headers?: Record<string, string>; body?: unknown }): Promise<MockAnswer>
   get(pathAndQuery: string, headers?: Record<string, string>): Promise<MockAnswer>
 }
 
-export async function mockClient(options: { spec?: string; stateDir: string; seed?: string }): Promise<MockClient> {
-  const prepared = await loadMock({ spec: options.spec, stateDir: options.stateDir, logger: pino({ level: 'silent' }) })
-  const handler = mockTerminal(prepared, options.seed === undefined ? {} : { seed: options.seed })
+export interface MockClientOptions {
+  readonly spec?: string
+  readonly stateDir: string
+  readonly seed?: string
+  /** false: Prism alone, without the twin in front (what Prism itself does with the description). @default true */
+  readonly twin?: boolean
+  readonly fixtures?: string
+  readonly now?: () => number
+  readonly blankAfter?: number
+}
+
+/** The mock terminal as the gateway runs it (the twin first, Prism for the rest), or Prism alone. */
+export async function mockClient(options: MockClientOptions): Promise<MockClient> {
+  const logger = pino({ level: 'silent' })
+  let prepared: PreparedMock
+  let handler: Handler
+  let mode: MockMode | undefined
+  if (options.twin === false) {
+    prepared = await loadMock({ spec: options.spec, stateDir: options.stateDir, logger })
+    handler = mockTerminal(prepared, options.seed === undefined ? {} : { seed: options.seed })
+  } else {
+    mode = new MockMode({
+      spec: options.spec,
+      stateDir: options.stateDir,
+      logger,
+      fixtures: options.fixtures,
+      blankAfter: options.blankAfter,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.now === undefined ? {} : { now: options.now }),
+    })
+    prepared = (await mode.load()).prepared
+    handler = mode.terminal
+  }
   let n = 0
   const request: MockClient['request'] = async (method, pathAndQuery, { headers = {}, body } = {}) => {
     const q = pathAndQuery.indexOf('?')
@@ -47,7 +81,7 @@ export async function mockClient(options: { spec?: string; stateDir: string; see
     const text = answer.body.toString('utf8')
     return Object.assign(answer, { text, json: () => JSON.parse(text) })
   }
-  return { prepared, request, get: (pathAndQuery, headers) => request('GET', pathAndQuery, { headers }) }
+  return { prepared, mode, request, get: (pathAndQuery, headers) => request('GET', pathAndQuery, { headers }) }
 }
 
 interface SchemaLike {
@@ -118,30 +152,64 @@ function parameters(doc: Doc, path: string, op: DocOperation): Param[] {
   return [...(doc.paths[path]?.parameters ?? []), ...(op.parameters ?? [])].map(deref)
 }
 
-/** A value that passes the parameter's own rules: dates inside one day, integers 1001. */
-function valueFor(param: { readonly name: string; readonly schema?: SchemaLike } & SchemaLike): string {
+/** Where path parameters and date ranges come from: ids of the model, and "today". */
+export interface Place {
+  /** Path parameter values by name (`organization_id`); 1001 for any other. */
+  readonly ids?: Readonly<Record<string, number>>
+  /** Epoch ms: ranges are the day before the day of it. @default 2026-08-04 */
+  readonly now?: number
+}
+
+const DAY = 86_400_000
+
+/** A value that passes the parameter's own rules: dates inside one day, integers 1001 or the model's ids. */
+function valueFor(param: { readonly name: string; readonly schema?: SchemaLike } & SchemaLike, place: Place = {}): string {
   const schema = param.schema ?? param
   const end = /\[stop\]$/.test(param.name) ? 'stop' : 'start'
-  if (schema.format === 'date-time' || (schema.format === undefined && /\[(start|stop)\]$/.test(param.name))) return end === 'stop' ? '2026-08-04T00:00:00Z' : '2026-08-03T00:00:00Z'
-  if (schema.format === 'date') return end === 'stop' ? '2026-08-04' : '2026-08-03'
-  if (schema.type === 'array') return valueFor({ name: param.name, schema: schema.items ?? {} })
+  const today = Math.floor((place.now ?? Date.parse('2026-08-04T12:00:00Z')) / DAY) * DAY
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10)
+  if (schema.format === 'date-time' || (schema.format === undefined && /\[(start|stop)\]$/.test(param.name))) return end === 'stop' ? `${day(today)}T00:00:00Z` : `${day(today - DAY)}T00:00:00Z`
+  if (schema.format === 'date') return end === 'stop' ? day(today) : day(today - DAY)
+  if (schema.type === 'array') return valueFor({ name: param.name, schema: schema.items ?? {} }, place)
   if (Array.isArray(schema.enum)) return String(schema.enum[0])
+  const id = place.ids?.[param.name]
+  if (id !== undefined) return String(id)
   if (schema.type === 'integer' || schema.type === 'number') return '1001'
   if (schema.type === 'boolean') return 'true'
   return 'x'
 }
 
 /** Every GET operation of a spec as a request that satisfies its path and required query parameters. */
-export function everyGet(doc: Doc): { path: string; url: string; paged: boolean }[] {
+export function everyGet(doc: Doc, place: Place = {}): { path: string; url: string; paged: boolean }[] {
   const out: { path: string; url: string; paged: boolean }[] = []
   for (const [path, item] of Object.entries(doc.paths)) {
     const op = item.get
     if (op === undefined) continue
     const params = parameters(doc, path, op)
-    const url = path.replace(/\{([^}]+)\}/g, (_m, name: string) => valueFor(params.find((p) => p.name === name && p.in === 'path') ?? { name, type: 'integer' }))
+    const url = path.replace(/\{([^}]+)\}/g, (_m, name: string) => valueFor(params.find((p) => p.name === name && p.in === 'path') ?? { name, type: 'integer' }, place))
     const query = new URLSearchParams()
-    for (const p of params) if (p.in === 'query' && p.required === true) query.append(p.name, valueFor(p))
+    for (const p of params) if (p.in === 'query' && p.required === true) query.append(p.name, valueFor(p, place))
     out.push({ path, url: query.size === 0 ? url : `${url}?${query.toString()}`, paged: params.some((p) => p.name === 'page_limit') })
   }
   return out
+}
+
+/** Ids of the model's first organization, project, task, team and client, and of the app's own user. */
+export async function modelIds(mock: Pick<MockClient, 'get'>, headers: Record<string, string> = {}): Promise<Record<string, number>> {
+  const first = async (url: string, key: string): Promise<number> => {
+    const list = (await mock.get(url, headers)).json()[key] as { id: number }[] | undefined
+    const id = list?.[0]?.id
+    if (id === undefined) throw new Error(`the model has no ${key} at ${url}`)
+    return id
+  }
+  const user_id = ((await mock.get('/v2/users/me', headers)).json().user as { id: number }).id
+  const organization_id = await first('/v2/organizations', 'organizations')
+  return {
+    user_id,
+    organization_id,
+    project_id: await first(`/v2/organizations/${organization_id}/projects`, 'projects'),
+    task_id: await first(`/v2/organizations/${organization_id}/tasks`, 'tasks'),
+    team_id: await first(`/v2/organizations/${organization_id}/teams`, 'teams'),
+    client_id: await first(`/v2/organizations/${organization_id}/clients`, 'clients'),
+  }
 }

@@ -1,0 +1,37 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { GatewayError } from '../src/errors.js'
+import type { Gateway } from '../src/gateway.js'
+import { SESSION_HEADER, sessionName } from '../src/twin/sessions.js'
+
+/**
+ * `/_gateway/mock/*`: the simulated organization, for tests that set it up and inspect it. Each
+ * route works on the session `X-Gateway-Session` names, or on the default world (reset: on
+ * everything). They answer only while the mock serves requests: in live mode a reset or fixtures
+ * would otherwise change a world nobody is looking at, and a test that forgot to switch would pass
+ * against Hubstaff's data unawares.
+ */
+export function registerMockAdmin(scope: FastifyInstance, gateway: Gateway): void {
+  const session = (request: FastifyRequest) => {
+    const mode = gateway.mode.current
+    if (mode !== 'mock' && !(mode === 'replay' && gateway.config.fallback === 'mock')) {
+      throw new GatewayError('HSG_MOCK_NOT_ACTIVE', `The gateway is in ${mode} mode and the mock answers no request; switch with PUT /_gateway/mode {"mode":"mock"} first.`)
+    }
+    return sessionName(request.headers[SESSION_HEADER])
+  }
+
+  scope.get('/_gateway/mock/state', async (request) => gateway.mock.state(session(request)))
+
+  scope.post('/_gateway/mock/reset', async (request) => {
+    const name = session(request)
+    await gateway.mock.reset(name)
+    request.log.info({ session: name ?? 'all' }, 'mock reset')
+    return { reset: name ?? 'all', ...(await gateway.mock.state(name)) }
+  })
+
+  scope.put<{ Body: unknown }>('/_gateway/mock/fixtures', { bodyLimit: gateway.config.mockFixturesMaxBytes }, async (request) => {
+    const name = session(request)
+    const state = await gateway.mock.loadFixtures(request.body, name)
+    request.log.info({ session: name ?? null, counts: state.counts }, 'mock fixtures loaded')
+    return state
+  })
+}

@@ -1,0 +1,186 @@
+// What an app writes, the twin keeps: a created record shows in its lists and by id, an update
+// with a stale lock_version loses, a deleted record is gone (or shows its archived status), time
+// added by hand becomes activity, and a write-only field is never echoed.
+import t from 'tap'
+import { SCHEMAS } from '../src/api/description.js'
+import { World } from '../src/twin/world.js'
+import { ME, NOW, ORG, ask, smallDataset, smallWorld, twinEngine, walk } from './helpers/twin-world.js'
+
+const engine = twinEngine()
+const ids = (records: { id: number }[]) => records.map((r) => r.id)
+
+void t.test('a created task gets a fresh id and shows in its lists and by id', (t) => {
+  const world = smallWorld()
+  const created = ask(engine, world, 'POST', '/v2/projects/2001/tasks', { body: { summary: 'Write the guide', assignee_ids: [502] } })
+  t.equal(created.status, 200, 'Hubstaff answers 200 to a created task')
+  const task = created.json().task
+  t.match(task, { summary: 'Write the guide', assignee_ids: [502], lock_version: 0, status: 'active', project_id: 2001, created_at: '2026-12-05T12:00:00.000000Z' })
+  t.ok(task.id > 3101, 'above every id the collection held')
+  t.same(ask(engine, world, 'GET', `/v2/tasks/${task.id}`).json(), { task })
+  t.ok(ids(walk(engine, world, '/v2/projects/2001/tasks', 2).records).includes(task.id))
+  t.ok(ids(walk(engine, world, `/v2/organizations/${ORG}/tasks?user_ids=502`, 2).records).includes(task.id), 'and in the organization list, by its assignee')
+  t.notOk(ids(walk(engine, world, '/v2/projects/2002/tasks', 2).records).includes(task.id))
+})
+
+void t.test('an id is never handed out twice, even after a delete', (t) => {
+  const world = smallWorld()
+  const first = ask(engine, world, 'POST', `/v2/organizations/${ORG}/webhooks`, { body: { events: ['task.created'], target_url: 'https://example.com/a' } }).json().webhook
+  t.equal(ask(engine, world, 'DELETE', `/v2/webhooks/${first.id}`).status, 204)
+  t.equal(ask(engine, world, 'GET', `/v2/webhooks/${first.id}`).status, 404)
+  const second = ask(engine, world, 'POST', `/v2/organizations/${ORG}/webhooks`, { body: { events: ['task.created'], target_url: 'https://example.com/b' } }).json().webhook
+  t.ok(second.id > first.id)
+  t.equal(ask(engine, world, 'DELETE', `/v2/webhooks/${first.id}`).status, 404, 'deleting twice finds nothing')
+})
+
+void t.test('an update with a stale lock_version is refused and changes nothing', (t) => {
+  const world = smallWorld()
+  const before = ask(engine, world, 'GET', '/v2/tasks/3002').json().task
+  const updated = ask(engine, world, 'PUT', '/v2/tasks/3002', { body: { lock_version: before.lock_version, status: 'completed', assignee_id: 503 } })
+  t.equal(updated.status, 200)
+  t.match(updated.json().task, { lock_version: before.lock_version + 1, status: 'completed', assignee_ids: [503], updated_at: '2026-12-05T12:00:00.000000Z' })
+  const stale = ask(engine, world, 'PUT', '/v2/tasks/3002', { body: { lock_version: before.lock_version, summary: 'Lost race' } })
+  t.equal(stale.status, 422)
+  t.same(stale.json(), { code: 'stale_object', error: 'The record has been modified. Please refresh and try again.', error_code: 11003 })
+  t.same(ask(engine, world, 'GET', '/v2/tasks/3002').json(), updated.json())
+  const metadata = ask(engine, world, 'PUT', '/v2/tasks/3002/update_metadata', { body: { lock_version: before.lock_version, metadata: [{ key: 'sprint', value: '7' }] } })
+  t.equal(metadata.status, 422, 'metadata updates check the lock too')
+})
+
+void t.test('metadata changes only the keys sent, and null removes one', (t) => {
+  const world = smallWorld()
+  const put = (metadata: unknown) => ask(engine, world, 'PUT', `/v2/organizations/${ORG}/update_metadata`, { body: { metadata } })
+  t.same(put([{ key: 'region', value: 'eu' }]).json().organization.metadata, { crm: 'A-1', region: 'eu' })
+  t.same(ask(engine, world, 'GET', `/v2/organizations/${ORG}`).json().organization.metadata, { crm: 'A-1', region: 'eu' })
+  // Hubstaff documents `null` as "remove this key"; the description must let `value` be null for it.
+  const value = (SCHEMAS.MetadataUpdate?.properties?.metadata?.items?.properties?.value ?? {}) as { nullable?: boolean }
+  t.test('a null value removes its key', { todo: value.nullable === true ? false : 'MetadataUpdate refuses a null value' }, (t) => {
+    t.same(put([{ key: 'crm', value: null }]).json().organization?.metadata, { region: 'eu' })
+  })
+})
+
+void t.test('a deleted task keeps its record with status deleted, out of the active lists', (t) => {
+  const world = smallWorld()
+  t.equal(ask(engine, world, 'DELETE', '/v2/tasks/3004').status, 204)
+  t.equal(ask(engine, world, 'GET', '/v2/tasks/3004').json().task.status, 'deleted')
+  t.notOk(ids(walk(engine, world, `/v2/organizations/${ORG}/tasks?status=active`, 3).records).includes(3004))
+  t.ok(ids(walk(engine, world, `/v2/organizations/${ORG}/tasks?status=deleted`, 3).records).includes(3004))
+})
+
+void t.test('a new member shows with their user, and the password never comes back', (t) => {
+  const world = smallWorld()
+  const created = ask(engine, world, 'POST', `/v2/organizations/${ORG}/members`, {
+    body: { user: { email: 'kat@example.com', password: 'hunter2-secret', first_name: 'Katherine', last_name: 'Johnson' }, role: 'project_manager', project_ids: [2002] },
+  })
+  t.equal(created.status, 201)
+  t.notMatch(created.text, /hunter2/)
+  const member = created.json().organization_member
+  t.match(member, { membership_role: 'user', effective_role: 'project_manager', user: { name: 'Katherine Johnson', email: 'kat@example.com' } })
+  const users = walk(engine, world, `/v2/organizations/${ORG}/members?include=users`, 2)
+  t.ok(users.records.some((m) => m.user_id === member.user_id))
+  t.same(ask(engine, world, 'GET', `/v2/users/${member.user_id as number}`).json().user, member.user)
+  t.ok(walk(engine, world, '/v2/projects/2002/members', 5).records.some((m) => m.user_id === member.user_id && m.membership_role === 'manager'))
+  t.notMatch(JSON.stringify(world.toDataset()), /hunter2/, 'nor is it stored')
+  const again = ask(engine, world, 'POST', `/v2/organizations/${ORG}/members`, { body: { user: { email: 'KAT@example.com', password: 'x' } } })
+  t.equal(again.status, 422, 'an email already taken')
+})
+
+void t.test('time added by hand becomes activity slots, daily totals and the last activity', (t) => {
+  const world = smallWorld()
+  const entry = ask(engine, world, 'POST', `/v2/users/${ME}/time_entries`, { body: { project_id: 2002, task_id: 3004, start_time: '2026-12-05T10:05:00Z', tracked: 1500 } })
+  t.equal(entry.status, 201)
+  t.same(entry.json(), { success: true })
+  const slots = walk(engine, world, `/v2/organizations/${ORG}/activities?time_slot[start]=2026-12-05T00:00:00Z&time_slot[stop]=2026-12-06T00:00:00Z&task_ids=3004`, 10).records
+  t.same(
+    slots.map((s) => [s.time_slot, s.starts_at, s.tracked]),
+    [
+      ['2026-12-05T10:00:00Z', '2026-12-05T10:05:00Z', 300],
+      ['2026-12-05T10:10:00Z', '2026-12-05T10:10:00Z', 600],
+      ['2026-12-05T10:20:00Z', '2026-12-05T10:20:00Z', 600],
+    ],
+  )
+  const daily = ask(engine, world, 'GET', `/v2/organizations/${ORG}/activities/daily?date[start]=2026-12-05&date[stop]=2026-12-05&task_ids=3004`).json().daily_activities
+  t.match(daily, [{ user_id: ME, project_id: 2002, task_id: 3004, date: '2026-12-05', tracked: 1500, manual: 1500, billable: 1500, keyboard: 0 }], 'billable as the project is')
+  const last = ask(engine, world, 'GET', `/v2/organizations/${ORG}/last_activities`).json().last_activities.find((a: { user_id: number }) => a.user_id === ME)
+  t.match(last, { last_project_id: 2002, last_task_id: 3004, last_client_activity: '2026-12-05T10:30:00.000000Z', online: false })
+  const overlap = ask(engine, world, 'POST', `/v2/users/${ME}/time_entries`, { body: { project_id: 2002, start_time: '2026-12-05T10:25:00Z', tracked: 600 } })
+  t.equal(overlap.status, 422)
+  t.match(overlap.json(), { error_code: 14103 })
+  const wrongTask = ask(engine, world, 'POST', `/v2/users/${ME}/time_entries`, { body: { project_id: 2001, task_id: 3004, start_time: '2026-12-05T11:00:00Z', tracked: 60 } })
+  t.match(wrongTask.json(), { error_code: 14201 })
+  const noProject = ask(engine, world, 'POST', `/v2/users/${ME}/time_entries`, { body: { project_id: 9, start_time: '2026-12-05T11:00:00Z', tracked: 60 } })
+  t.match(noProject.json(), { error_code: 14200 })
+  t.equal(ask(engine, world, 'POST', '/v2/users/9999/time_entries', { body: { project_id: 2002, start_time: '2026-12-05T11:00:00Z', tracked: 60 } }).status, 404)
+  t.equal(NOW, Date.parse('2026-12-05T12:00:00Z'))
+})
+
+void t.test('members removed through update_members leave the lists unless removed ones are asked for', (t) => {
+  const world = smallWorld()
+  const done = ask(engine, world, 'PUT', `/v2/organizations/${ORG}/update_members`, { body: { members: [{ user_id: 503, role: 'remove' }, { user_id: 502, role: 'owner', projects: [{ project_id: 2002, role: 'viewer' }] }] } })
+  t.same(done.json(), { success: true })
+  const active = walk(engine, world, `/v2/organizations/${ORG}/members`, 2).records
+  t.notOk(active.some((m) => m.user_id === 503))
+  t.match(active.find((m) => m.user_id === 502), { membership_role: 'owner', effective_role: 'organization_owner' })
+  const all = walk(engine, world, `/v2/organizations/${ORG}/members?include_removed=true`, 2).records
+  t.match(all.find((m) => m.user_id === 503), { membership_status: 'removed', removed_at: '2026-12-05T12:00:00.000000Z' })
+  t.notOk(walk(engine, world, '/v2/projects/2002/members', 2).records.some((m) => m.user_id === 503), 'gone from its projects too')
+  t.ok(walk(engine, world, '/v2/projects/2002/members', 2).records.some((m) => m.user_id === 502 && m.membership_role === 'viewer'))
+  const unknown = ask(engine, world, 'PUT', `/v2/organizations/${ORG}/update_members`, { body: { members: [{ user_id: 502, role: 'user' }, { user_id: 504, role: 'user' }] } })
+  t.equal(unknown.status, 400, 'a user of another organization refuses the whole change')
+  t.match(walk(engine, world, `/v2/organizations/${ORG}/members?user_ids=502`, 2).records, [{ membership_role: 'owner' }])
+})
+
+void t.test('project and team memberships, decisions and toggles are stored', (t) => {
+  const world = smallWorld()
+  t.same(ask(engine, world, 'PUT', '/v2/projects/2001/update_members', { body: { members: [{ user_id: 503, role: 'manager', pay_rate: 30 }, { user_id: 502, role: 'remove' }] } }).json(), { success: true })
+  const crew = walk(engine, world, '/v2/projects/2001/members', 5).records.map((m) => [m.user_id, m.membership_role])
+  t.same(crew, [[ME, 'manager'], [503, 'manager']])
+  const team = ask(engine, world, 'POST', `/v2/organizations/${ORG}/teams`, { body: { name: 'Platform' } }).json().team
+  t.equal(ask(engine, world, 'PUT', `/v2/teams/${team.id as number}/update_members`, { body: { members: [{ user_id: 502, role: 'user', lead: true }] } }).status, 200)
+  t.equal(ask(engine, world, 'PUT', `/v2/teams/${team.id as number}/update_projects`, { body: { projects: [{ project_id: 2001 }, { project_id: 2002 }] } }).status, 200)
+  ask(engine, world, 'PUT', `/v2/teams/${team.id as number}/update_projects`, { body: { projects: [{ project_id: 2001, remove: true }] } })
+  t.match(walk(engine, world, `/v2/teams/${team.id as number}/members`, 5).records, [{ user_id: 502, role: 'user', lead: true }])
+  t.match(walk(engine, world, `/v2/teams/${team.id as number}/projects`, 5).records, [{ project_id: 2002 }])
+  const org = ask(engine, world, 'POST', '/v2/organizations', { body: { name: 'Side project' } }).json().organization
+  t.ok(ask(engine, world, 'GET', '/v2/organizations').json().organizations.some((o: { id: number }) => o.id === org.id), 'a new organization belongs to the token user')
+  t.match(ask(engine, world, 'GET', `/v2/organizations/${org.id as number}/seats`).json(), { organization_seat: { occupied: 1 } })
+  const hook = ask(engine, world, 'POST', '/v2/users/me/webhooks', { body: { events: ['x'], target_url: 'https://example.com/h' } }).json().webhook
+  t.equal(hook.status, 'pending')
+  t.equal(ask(engine, world, 'POST', `/v2/webhooks/${hook.id as number}/activate`).json().webhook.status, 'active')
+})
+
+void t.test('time off decisions follow Hubstaff\'s transitions; rules toggle; policies archive and restore', (t) => {
+  const base = smallDataset()
+  const stamp = '2026-11-01T00:00:00.000000Z'
+  const world = World.fromDataset({
+    ...base,
+    collections: {
+      ...base.collections,
+      TimeOffRequest: [{ id: 61, _organization_id: ORG, user_id: 502, time_off_policy_id: 71, status: 'submitted', paid: false, created_at: stamp, updated_at: stamp }],
+      TimeOffPolicy: [{ id: 71, _organization_id: ORG, organization_id: ORG, name: 'Vacation', status: 'active', created_at: stamp, updated_at: stamp }],
+      SmartNotificationRule: [{ id: 81, _organization_id: ORG, name: 'Idle', enabled: true, created_at: stamp, updated_at: stamp }],
+    },
+  })
+  const decide = (body: unknown) => ask(engine, world, 'PUT', '/v2/time_off_requests/61/status', { body })
+  t.equal(decide({ status: 'denied' }).status, 400, 'a denial needs a response')
+  t.match(decide({ status: 'approved' }).json(), { time_off_request: { status: 'approved', approved_by_id: ME } })
+  t.equal(decide({ status: 'approved' }).status, 400, 'approved cannot be approved again')
+  t.match(decide({ status: 'denied', response: 'Team offsite' }).json(), { time_off_request: { status: 'denied', response: 'Team offsite', denied_by_id: ME } })
+  t.match(ask(engine, world, 'GET', '/v2/time_off_requests/61').json(), { time_off_request: { status: 'denied' } })
+  t.match(ask(engine, world, 'PATCH', '/v2/insights/smart_notification_rules/81/toggle_status', { body: { enabled: false } }).json(), { smart_notification_rule: { enabled: false } })
+  t.match(ask(engine, world, 'GET', '/v2/insights/smart_notification_rules/81').json(), { smart_notification_rule: { enabled: false } })
+  t.equal(ask(engine, world, 'POST', '/v2/time_off_policies/71/archive').status, 200)
+  t.match(ask(engine, world, 'GET', '/v2/time_off_policies/71').json(), { time_off_policy: { status: 'archived' } })
+  ask(engine, world, 'POST', '/v2/time_off_policies/71/restore')
+  t.match(ask(engine, world, 'GET', '/v2/time_off_policies/71').json(), { time_off_policy: { status: 'active' } })
+  t.equal(ask(engine, world, 'POST', '/v2/time_off_policies/72/archive').status, 404)
+})
+
+void t.test('members show their project memberships when asked, by project status', (t) => {
+  const world = smallWorld()
+  const url = `/v2/organizations/${ORG}/members`
+  t.notOk('project_members' in ask(engine, world, 'GET', `${url}?user_ids=${ME}`).json().members[0], 'not unless asked')
+  const shown = ask(engine, world, 'GET', `${url}?user_ids=${ME}&include_projects=true&include=projects`).json()
+  t.match(shown.members[0].project_members, [{ project_id: 2001, membership_role: 'manager', project_status: 'active', project_type: 'project' }])
+  t.same(shown.projects.map((p: { id: number }) => p.id), [2001], 'and side-loads their projects')
+  t.same(ask(engine, world, 'GET', `${url}?user_ids=${ME}&include_projects=true&project_statuses=archived`).json().members[0].project_members, [])
+})
