@@ -29,9 +29,9 @@ export default tseslint.config(
   },
   {
     // Benchmarks are plain ESM scripts run against dist/: linted, not type-checked.
-    files: ['eslint.config.js', 'bench/**/*.mjs', 'examples/**/*.mjs'],
+    files: ['eslint.config.js', 'bench/**/*.mjs', 'examples/**/*.mjs', 'scripts/**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', fetch: 'readonly' } },
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', URLSearchParams: 'readonly', Buffer: 'readonly', fetch: 'readonly' } },
   },
   {
     // The dashboard's script runs in the browser as it is: linted, not type-checked.

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { GatewayError } from '../src/errors.js'
 import type { Gateway } from '../src/gateway.js'
 import { SESSION_HEADER, sessionName } from '../src/twin/sessions.js'
+import { sendProblem } from './problems.js'
 
 /**
  * `/_gateway/mock/*`: the simulated organization, for tests that set it up and inspect it. Each
@@ -28,7 +29,15 @@ export function registerMockAdmin(scope: FastifyInstance, gateway: Gateway): voi
     return { reset: name ?? 'all', ...(await gateway.mock.state(name)) }
   })
 
-  scope.put<{ Body: unknown }>('/_gateway/mock/fixtures', { bodyLimit: gateway.config.mockFixturesMaxBytes }, async (request) => {
+  const fixturesLimit = gateway.config.mockFixturesMaxBytes
+  scope.put<{ Body: unknown }>('/_gateway/mock/fixtures', {
+    bodyLimit: fixturesLimit,
+    // The gateway's own handler would name --body-limit, which this route does not read.
+    errorHandler: (error, _request, reply) => {
+      if ((error as { code?: string }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error
+      void sendProblem(reply, new GatewayError('HSG_REQUEST_TOO_LARGE', `The fixtures are larger than ${fixturesLimit} bytes (--mock-fixtures-max-bytes).`))
+    },
+  }, async (request) => {
     const name = session(request)
     const state = await gateway.mock.loadFixtures(request.body, name)
     request.log.info({ session: name ?? null, counts: state.counts }, 'mock fixtures loaded')

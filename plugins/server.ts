@@ -4,6 +4,7 @@ import type { Config } from '../src/config/settings.js'
 import { Gateway } from '../src/gateway.js'
 import { buildApp } from './app.js'
 import { checkExposure } from '../src/config/exposure.js'
+import { listeningLevel } from '../src/logger.js'
 
 export interface RunningServer {
   readonly app: FastifyInstance
@@ -32,7 +33,8 @@ export async function startServer(config: Config, logger: Logger, options: { now
   const bound = app.server.address()
   const port = typeof bound === 'object' && bound !== null ? bound.port : config.port
   const address = urlFor(config.host, port)
-  logger.info({ address, mode: gateway.mode.current, upstream: config.upstream }, 'gateway listening')
+  const level = listeningLevel(logger)
+  if (level !== undefined) logger[level]({ address, mode: gateway.mode.current, upstream: config.upstream }, 'gateway listening')
   for (const warning of exposure) logger.warn({ host: config.host }, warning)
   if (gateway.mode.current === 'mock' && config.mode === undefined) {
     logger.info('no Hubstaff refresh token known: serving the mock (set HUBSTAFF_REFRESH_TOKEN for live mode)')

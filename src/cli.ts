@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { COMMANDS, commandHelp, commandList, findCommand, optionsOf } from './commands/index.js'
 import { EXIT, type CliIo } from './commands/types.js'
 import { helpText, parseCommandLine } from './config/load.js'
+import { unknownVariableWarnings } from './config/unknown-env.js'
 import { ConfigError, isGatewayError } from './errors.js'
 
 export { EXIT, type CliIo } from './commands/types.js'
@@ -26,6 +27,7 @@ export async function main(io: CliIo): Promise<number> {
   const fail = (message: string) => io.stderr(`hubstaff-gateway: ${message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`)
   try {
     const cli = parseCommandLine(io.argv, optionsOf)
+    for (const warning of unknownVariableWarnings(io.env)) io.stderr(`hubstaff-gateway: ${warning}\n`)
     if (cli.help || cli.command === 'help') {
       // `help <command>` reads as well as `<command> --help`; a bare --help shows every command.
       const named = cli.command === 'help' ? cli.args[0] : io.argv.includes(cli.command) ? cli.command : undefined

@@ -5,7 +5,7 @@ import { checkPurgePrefix } from './cache/invalidation.js'
 import { cacheStage, type CacheStage } from './cache/stage.js'
 import { CACHE_OFF, type CacheStats } from './cache/stats.js'
 import type { BudgetStore } from './budget/store.js'
-import type { Config, Mode } from './config/settings.js'
+import { checkSettingRelations, type Config, type Mode } from './config/settings.js'
 import { GatewayError, shuttingDown } from './errors.js'
 import { MockMode } from './mock/mock-mode.js'
 import { SESSION_HEADER } from './twin/sessions.js'
@@ -164,6 +164,7 @@ export class Gateway {
 
   static async create(options: GatewayOptions): Promise<Gateway> {
     const { config, logger } = options
+    checkSettingRelations(config)
     const mock = new MockMode({
       spec: config.spec,
       stateDir: config.stateDir,
@@ -204,7 +205,9 @@ export class Gateway {
       marginMs: config.budgetMargin * 1000,
       reserve: config.budgetReserve,
       defaultPauseMs: config.budgetPause * 1000,
+      maxPauseMs: (config.budgetMaxPause ?? config.budgetWindow) * 1000,
       maxQueued: config.budgetMaxQueue,
+      maxWaitMs: config.budgetMaxWait * 1000,
       now,
       logger: logger.child({ component: 'budget' }),
     })
@@ -221,6 +224,7 @@ export class Gateway {
         : exchange,
       seed: config.refreshToken,
       refreshMarginMs: config.refreshMargin * 1000,
+      maxPauseMs: (config.budgetMaxPause ?? config.budgetWindow) * 1000,
       logger: logger.child({ component: 'token' }),
       now,
     })
@@ -252,8 +256,9 @@ export class Gateway {
     this.#inflight++
     try {
       const answer = await pipeline(request)
-      // One copy with the budget's headers (made once per change, not per answer) on top.
-      return { ...answer, headers: Object.assign({}, answer.headers, this.budget.headers()) }
+      // One copy with the budget's headers (made once per change, not per answer) on top: the
+      // app's own figures, at most a second old even when other instances spend the budget.
+      return { ...answer, headers: Object.assign({}, answer.headers, await this.budget.currentHeaders(request.app)) }
     } finally {
       this.#inflight--
     }

@@ -38,6 +38,7 @@ export async function openStores(
       (await FileBudgetStore.open({
         stateDir: config.stateDir,
         windowMs: (config.budgetWindow + config.budgetMargin) * 1000,
+        maxPauseMs: (config.budgetMaxPause ?? config.budgetWindow) * 1000,
         now,
         onWriteError: (err) => logger.error({ err }, 'budget ledger not written; a restart would forget these requests'),
         onDamaged: (skipped) =>

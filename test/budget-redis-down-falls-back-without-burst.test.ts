@@ -126,7 +126,7 @@ if (!REDIS_AVAILABLE) {
     t.teardown(() => lateStore.close())
     t.same(await lateStore.take({ now: T0, windowMs: WINDOW, cost: 1, limit: 10 }), { granted: true, used: 1 }, 'no Redis at start: the local share (3)')
     t.equal(lateStore.kind, 'redis-fallback')
-    t.same(await lateStore.snapshot(T0, WINDOW), { used: 1, oldest: T0, pausedUntil: 0, byApp: {} })
+    t.same(await lateStore.snapshot(T0, WINDOW), { used: 1, oldest: T0, pausedUntil: 0, byApp: {}, share: 3 }, "this instance's own use, of its share")
     await gone.start()
     await until(() => lateStore.kind === 'redis', 15_000, 'the late store to reach Redis')
     const lateObserver = new RedisBudgetStore({ redis: gone.url, prefix })

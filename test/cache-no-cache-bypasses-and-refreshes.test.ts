@@ -67,9 +67,13 @@ void t.test('no-store: served from the cache when it can be, never stored', asyn
   t.equal(stub.calls.length, 2)
 })
 
-void t.test('the app\'s conditional headers never reach Hubstaff through the cache', async (t) => {
-  // A 304 has no body: it could be neither stored nor shared with apps that did not ask.
+void t.test('the app\'s conditional headers reach Hubstaff on a miss, never in a shared fetch', async (t) => {
+  // Issue #14: a revalidating client must get Hubstaff's 304 rather than the whole body. A fetch
+  // other apps join (or a background refresh) must bring a whole answer, so it never carries them.
   const { handle, stub } = cacheAround()
-  await handle(req('GET', '/v2/users/me', { headers: { 'if-none-match': 'W/"abc"', 'if-modified-since': 'Tue, 14 Jul 2026 00:00:00 GMT', accept: 'application/json' } }))
-  t.same(stub.calls[0]?.headers, { accept: 'application/json' })
+  const conditional = { 'if-none-match': 'W/"abc"', 'if-modified-since': 'Tue, 14 Jul 2026 00:00:00 GMT', accept: 'application/json' }
+  await handle(req('GET', '/v2/users/me', { headers: conditional }))
+  t.same(stub.calls[0]?.headers, conditional)
+  await handle(req('GET', '/v2/organizations', { headers: { accept: 'application/json' } }))
+  t.same(stub.calls[1]?.headers, { accept: 'application/json' })
 })

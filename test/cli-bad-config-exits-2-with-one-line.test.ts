@@ -38,7 +38,7 @@ void t.test('a bad flag value', { skip }, async (t) => {
     { name: '--refresh-token with a space', args: ['--refresh-token', 'pat with-a-space'], says: ['invalid --refresh-token "***"'], never: ['with-a-space'] },
     { name: 'unknown flag', args: ['--prot', '8080'], says: ['unknown flag --prot', '--help'] },
     { name: 'flag without a value', args: ['--port'], says: ['--port needs a value'] },
-    { name: 'a host that cannot be listened on', args: ['--host', 'no such host', '--port', '0'], says: ['--host "no such host"', 'choose another --host or --port'] },
+    { name: 'a host that cannot be listened on', args: ['--host', 'no such host', '--port', '0', '--allow-exposed', 'true'], says: ['--host "no such host"', 'choose another address with --host or HUBSTAFF_GATEWAY_HOST'] },
   ]
   await Promise.all(cases.map((c) => expectOneLine(t, c)))
 })

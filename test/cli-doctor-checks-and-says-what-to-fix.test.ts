@@ -1,7 +1,9 @@
 // `hubstaff-gateway doctor` against a fake Hubstaff: each check says ok, warn or FAIL with the fix;
 // the token is exchanged through the token store (rotation persisted) and never printed; the
 // upstream request is charged to the budget ledger; a failing check exits 1, bad settings exit 2.
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { FileTokenStore } from '../src/token/store.js'
@@ -102,11 +104,26 @@ void t.test('a refused token fails with how to get a new one; Hubstaff is not as
   t.equal(f.stats.apiRequests, 0, 'no API request')
 })
 
-void t.test('no token at all, and an unreachable Hubstaff, each fail with a fix', async (t) => {
-  const dir = stateDir(t)
-  const none = JSON.parse((await runCli(['doctor', '--json', '--state-dir', dir])).stdout) as Report
-  t.match(none.checks.find((c) => c.name === 'token'), { status: 'fail', message: /no refresh token/, fix: /login/ })
+void t.test('no token at all: fine for the mock that serve then runs, a failure for --mode live', async (t) => {
+  const dir = join(t.testdir(), 'not-yet')
+  const none = await runCli(['doctor', '--state-dir', dir])
+  t.equal(none.code, 0, 'exit code 0: mock mode is the documented set-up without a token')
+  t.match(none.stdout, /ok\s+config\s+settings valid \(serve runs in mock mode: no refresh token is known;/, 'says the mode that will run, not the help text')
+  t.notMatch(none.stdout, /live when a token is known/)
+  t.match(none.stdout, /ok\s+state dir\s+.*does not exist yet; serve creates it/, 'a missing state dir is not a warning')
+  t.match(none.stdout, /ok\s+token\s+none known; serve runs in mock mode, which needs none/)
+  t.match(none.stdout, /skip\s+upstream\s+mock mode does not call Hubstaff/)
+  t.match(none.stdout, /all checks passed/)
+  t.notOk(existsSync(dir), 'doctor did not create the state dir')
 
+  const live = JSON.parse((await runCli(['doctor', '--json', '--mode', 'live', '--state-dir', dir])).stdout) as Report
+  t.equal(live.ok, false)
+  t.match(live.checks.find((c) => c.name === 'config'), { message: /serve runs in live mode;/ })
+  t.match(live.checks.find((c) => c.name === 'token'), { status: 'fail', message: /no refresh token .*live mode needs one/, fix: /login/ })
+})
+
+void t.test('a token and a stopped Hubstaff: refused before anything is sent, so no budget is spent', async (t) => {
+  const dir = stateDir(t)
   const f = await fake(t)
   const pat = f.issueRefreshToken()
   const closed = await startFakeHubstaff()
@@ -116,7 +133,27 @@ void t.test('no token at all, and an unreachable Hubstaff, each fail with a fix'
   t.equal(result.code, 1)
   const report = JSON.parse(result.stdout) as Report
   t.equal(statusOf(report, 'token'), 'ok', 'the token is fine')
-  t.match(report.checks.find((c) => c.name === 'upstream'), { status: 'fail', fix: /--upstream/ })
+  t.match(report.checks.find((c) => c.name === 'upstream'), { status: 'fail', message: /cannot connect to .*ECONNREFUSED.*nothing was sent, no budget spent/, fix: /--upstream/ })
+  const ledger = join(dir, 'budget.log')
+  t.equal(existsSync(ledger) ? readFileSync(ledger, 'utf8').trim() : '', '', 'no grant in the budget ledger')
+})
+
+void t.test("doctor's own timeout is said as a timeout", async (t) => {
+  const f = await fake(t)
+  const dir = stateDir(t)
+  // Hubstaff accepts the connection and then says nothing.
+  const silent = createServer(() => undefined)
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => {
+    silent.closeAllConnections()
+    silent.close()
+  })
+  const upstream = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`
+  const result = await runCli(['doctor', '--json', '--timeout', '1', '--state-dir', dir, '--upstream', upstream, '--auth-url', f.origin], { HUBSTAFF_REFRESH_TOKEN: f.issueRefreshToken() })
+  t.equal(result.code, 1)
+  const upstreamCheck = (JSON.parse(result.stdout) as Report).checks.find((c) => c.name === 'upstream')
+  t.match(upstreamCheck, { status: 'fail', message: /did not answer within 1 s \(doctor's --timeout\)/, fix: /--timeout/ })
+  t.notMatch(upstreamCheck?.message, /aborted by the client/)
 })
 
 void t.test('an unreachable Redis fails the redis check', async (t) => {

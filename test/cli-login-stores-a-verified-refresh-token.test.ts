@@ -38,7 +38,7 @@ async function login(t: Test, fake: FakeOidc, dir: string, extra: string[] = [],
     browser.page = { status: page.status, text: await page.text() }
   }
   const code = await main({
-    argv: ['login', '--auth-url', fake.origin, '--state-dir', dir, ...extra],
+    argv: ['login', '--auth-url', fake.origin, '--state-dir', dir, '--callback-port', '0', ...extra],
     env: { HUBSTAFF_GATEWAY_CLIENT_ID: fake.clientId, HUBSTAFF_GATEWAY_CLIENT_SECRET: fake.clientSecret, ...env },
     stdout: (text) => (stdout += text),
     stderr: (text) => {

@@ -50,9 +50,13 @@ const keyOf = (flag: string) => {
 }
 
 void t.test('with nothing given every setting is its default', (t) => {
-  const { config, sources } = load([])
+  const env = { XDG_STATE_HOME: '/xdg/state' }
+  const { config, sources } = load([], env)
   for (const key of SETTING_KEYS) {
-    t.same(config[key], SETTINGS[key].default, `${key} defaults to ${JSON.stringify(SETTINGS[key].default)}`)
+    const spec = SETTINGS[key]
+    // A default read from the environment comes from the env given, not from this process's.
+    const expected = 'envDefault' in spec && spec.envDefault !== undefined ? spec.envDefault(env) : spec.default
+    t.same(config[key], expected, `${key} defaults to ${JSON.stringify(expected)}`)
     t.equal(sources[key], 'default')
   }
   t.equal(config.port, 8787)
@@ -174,8 +178,11 @@ const SAMPLE: Record<NoDefault, unknown> & Partial<Record<SettingKey, unknown>> 
   adminKeySha256: 'a'.repeat(64),
   adminKey: 'k'.repeat(32),
   mockBlankAfter: '7d',
+  mockFixtures: 'fixtures.json',
+  mockLatency: '100-800',
   clientId: 'client-sample',
   clientSecret: 'secret-sample',
+  budgetMaxPause: 120,
 }
 
 void t.test('config file keys are accepted as flag names and as camelCase', (t) => {

@@ -1,6 +1,7 @@
 // The dashboard in Debian's chromium, driven by playwright-core, against a live gateway in team
 // mode in front of the fake Hubstaff. Saves a screenshot to test-artifacts/ (and to
-// docs/dashboard.png, the README's, when that is missing or HSG_UPDATE_SCREENSHOT=1).
+// docs/dashboard.png, the README's, when that is missing or HSG_UPDATE_SCREENSHOT=1), and one per
+// window width (360, 600 and 1440 px), where nothing may overflow sideways.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,7 +24,9 @@ declare const document: {
   getElementById(id: string): PageElement | null
   querySelector(selector: string): PageElement | null
   querySelectorAll(selector: string): { readonly length: number }
+  readonly documentElement: { readonly scrollWidth: number }
 }
+declare const window: { readonly innerWidth: number }
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
@@ -190,6 +193,38 @@ if (existsSync(CHROMIUM)) {
     await page.click('#mode button[data-mode="mock"]')
     await waitFor(() => Promise.resolve(gw.gateway.mode.current === 'mock'), 'the switch to mock')
     t.same(refused, [])
+  })
+}
+
+if (existsSync(CHROMIUM)) {
+  void t.test('from a 360 px phone to a wide screen nothing overflows sideways', async (t) => {
+    const { gw } = await startLiveGateway(t)
+    // Long paths in the journal: the widest content the page has.
+    for (const path of ['/v2/users/me', '/v2/organizations/1001/members?page_limit=100&include_removed=true&user_ids=5001,5002,5003', '/v2/organizations/1001/projects?page_limit=3']) {
+      await (await request(`${gw.address}${path}`)).body.dump()
+    }
+    const artifacts = join(ROOT, 'test-artifacts')
+    mkdirSync(artifacts, { recursive: true })
+    const page = await openPage(t, { colorScheme: 'dark' })
+    for (const width of [360, 600, 1440]) {
+      await page.setViewportSize({ width, height: 800 })
+      await page.goto(`${gw.address}/_gateway/`)
+      await page.waitForFunction(() => document.getElementById('budget-used')?.textContent === '3', null, { timeout: 20_000 })
+      await page.waitForFunction(() => document.querySelectorAll('#journal tbody tr').length >= 3, null, { timeout: 20_000 })
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }))
+      t.ok(scrollWidth <= innerWidth, `${width} px: the page is no wider than the window (${scrollWidth} <= ${innerWidth})`)
+      // Every control and every card is on screen, whole: nothing cut off at the right edge.
+      for (const selector of ['#mode button[data-mode="live"]', '#mode button[data-mode="mock"]', '#card-budget', '#card-cache', '#card-token', '#card-queue', '#plot canvas', '#health']) {
+        const box = await page.locator(selector).first().boundingBox()
+        t.ok(box !== null && box.x >= 0 && box.x + box.width <= innerWidth + 0.5 && box.width > 0, `${width} px: ${selector} is visible within the width (${box?.x}+${box?.width})`)
+      }
+      const shot = await page.screenshot({ path: join(artifacts, `dashboard-${width}px.png`), fullPage: true })
+      t.ok(shot.length > 10_000, `${width} px: screenshot test-artifacts/dashboard-${width}px.png`)
+    }
+    // The mode switch works at phone width too.
+    await page.setViewportSize({ width: 360, height: 800 })
+    await page.click('#mode button[data-mode="mock"]')
+    await waitFor(() => Promise.resolve(gw.gateway.mode.current === 'mock'), 'the switch to mock at 360 px')
   })
 }
 

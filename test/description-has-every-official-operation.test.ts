@@ -60,7 +60,9 @@ function incompatibilities(official: SwaggerSchema, ours: JsonSchema | undefined
   if (official.format === 'date' || official.format === 'date-time') {
     if (ours.format !== official.format) problems.push(`${at}: format ${String(ours.format)}, official ${official.format}`)
   }
-  if (official.enum !== undefined && JSON.stringify(ours.enum) !== JSON.stringify(official.enum)) problems.push(`${at}: enum ${JSON.stringify(ours.enum)}, official ${JSON.stringify(official.enum)}`)
+  // A nullable enum lists null too (OpenAPI 3.0 checks the enum first); the values are the official ones.
+  const values = ours.nullable === true ? ours.enum?.filter((v) => v !== null) : ours.enum
+  if (official.enum !== undefined && JSON.stringify(values) !== JSON.stringify(official.enum)) problems.push(`${at}: enum ${JSON.stringify(ours.enum)}, official ${JSON.stringify(official.enum)}`)
   if (official.items !== undefined) problems.push(...incompatibilities(official.items, ours.items, `${at}[]`))
   for (const [name, field] of Object.entries(official.properties ?? {})) problems.push(...incompatibilities(field, ours.properties?.[name], `${at}.${name}`))
   return problems

@@ -17,6 +17,8 @@ void t.test('a refused refresh token gives apps a clear error and health 503', a
   t.match(problem, { code: 'HSG_AUTH_REFRESH_REJECTED', status: 503, type: 'urn:hubstaff-gateway:problem:HSG_AUTH_REFRESH_REJECTED' })
   t.match(problem.detail, /invalid_grant/)
   t.match(problem.detail, /HUBSTAFF_REFRESH_TOKEN/, 'says how to fix it')
+  t.ok(String(problem.detail).includes(gw.gateway.config.stateDir), 'names the token store it used')
+  t.match(problem.detail, /another gateway process, or one started with another state dir \(--state-dir\), may have rotated it/, 'says who else may have rotated the token')
 
   const health = await request(`${gw.address}/_gateway/health`)
   t.equal(health.statusCode, 503)
@@ -31,17 +33,23 @@ void t.test('a refused refresh token gives apps a clear error and health 503', a
 })
 
 void t.test('a transient token endpoint failure keeps the gateway serving with the token in hand', async (t) => {
+  // One clock for the gateway and the fake, moved past the start of the margin after the first
+  // request: from then on every request asks for a background refresh.
+  let offset = 0
+  const now = () => Date.now() + offset
   const { fake, gw } = await startLiveGateway(
     t,
     {
-      // The whole token lifetime is inside the margin: every request asks for a background refresh.
-      refreshMargin: 3600,
+      // The longest margin honoured: half the token life.
+      refreshMargin: 1800,
       // ... which only requests that go upstream do.
       cache: 'off',
     },
-    { accessTokenTtl: 3600 },
+    { accessTokenTtl: 3600, now },
+    { now },
   )
   await request(`${gw.address}/v2/users/me`).then((r) => r.body.dump())
+  offset += 1801_000
   fake.tokenEndpointFailure = { status: 503, body: '' }
   for (let i = 0; i < 3; i++) {
     const res = await request(`${gw.address}/v2/users/me`)

@@ -15,11 +15,9 @@ interface Tour {
 void t.test('a published client’s calls return non-empty, consistent data', async (t) => {
   const gw = await startTestGateway({ mode: 'mock', stateDir: t.testdir(), logLevel: 'warn' })
   t.teardown(() => gw.close())
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- see the import
   const result = (await tour(new HubstaffClient({ baseURL: `${gw.address}/v2` }))) as Tour
   t.same(result.problems, [], 'no empty answer, no disagreement')
   for (const [what, count] of Object.entries(result.counts ?? {})) t.ok(count > 0, `${what}: ${count}`)
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-call -- see the import
   const again = (await tour(new HubstaffClient({ baseURL: `${gw.address}/v2`, session: 'client-test' }))) as Tour
   t.same(again.counts, result.counts, 'a session starts from the same organization')
 })

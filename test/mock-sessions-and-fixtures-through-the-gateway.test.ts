@@ -42,7 +42,7 @@ void t.test('a session’s writes show in its answers only, even with answers of
   t.same(names(await call('GET', projects)), seeded, 'nor does the default world')
   const stateA = await call('GET', '/_gateway/mock/state', { session: 'a' })
   const stateB = await call('GET', '/_gateway/mock/state', { session: 'b' })
-  t.equal((stateA.body.counts as Record<string, number>).Project, (stateB.body.counts as Record<string, number>).Project + 1, 'state counts per session')
+  t.equal((stateA.body.counts as Record<string, number>).Project, ((stateB.body.counts as Record<string, number>).Project ?? 0) + 1, 'state counts per session')
   t.equal(stateA.body.session, 'a')
 
   const reset = await call('POST', '/_gateway/mock/reset', { session: 'a' })
@@ -80,6 +80,19 @@ void t.test('fixtures build exactly the given organization, in one session', asy
   t.match((await call('GET', '/v2/users/me', { session: 'fx' })).body, { user: { id: 71 } }, 'bad fixtures change nothing')
   const unknown = await call('PUT', '/_gateway/mock/fixtures', { body: { widgets: [] } })
   t.match(unknown, { status: 400, body: { code: 'HSG_MOCK_FIXTURES_INVALID', field: 'widgets' } })
+  const notJson = await fetch(`${gw.address}/_gateway/mock/fixtures`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{' })
+  t.equal(notJson.status, 400, 'a body that is not JSON')
+  t.match(await notJson.json(), { code: 'HSG_REQUEST_BAD_BODY' })
+})
+
+void t.test('fixtures larger than --mock-fixtures-max-bytes are refused, naming that setting', async (t) => {
+  const gw = await startTestGateway({ mode: 'mock', stateDir: t.testdir(), mockFixturesMaxBytes: 2048 })
+  t.teardown(() => gw.close())
+  const call = client(gw)
+  const big = await call('PUT', '/_gateway/mock/fixtures', { body: { users: Array.from({ length: 100 }, (_, i) => ({ id: i + 1, name: `User ${i}`, email: `u${i}@example.com` })) } })
+  t.equal(big.status, 413)
+  t.match(big.body, { code: 'HSG_REQUEST_TOO_LARGE', detail: /--mock-fixtures-max-bytes/ })
+  t.equal((await call('PUT', '/_gateway/mock/fixtures', { body: { users: [{ id: 1, name: 'Small', email: 's@example.com' }] } })).status, 200, 'a smaller body passes')
 })
 
 void t.test('a bad session name is refused, and the mock routes answer only while the mock serves', async (t) => {
@@ -120,4 +133,21 @@ void t.test('the worked example of the README: fixtures in a session, a write, i
   const tasks = (await call('GET', '/v2/projects/100/tasks', { session })).body.tasks as { summary: string }[]
   t.same(tasks.map((task) => task.summary), ['Write the launch post'])
   t.equal((await call('POST', '/_gateway/mock/reset', { session })).status, 200)
+})
+
+void t.test('--mock-fixtures makes a file the organization from start-up, and a bad file stops start-up', async (t) => {
+  const dir = t.testdir({
+    'org.json': JSON.stringify({ organizations: [{ id: 3, name: 'From a file' }], users: [{ id: 30, name: 'Lin', email: 'lin@example.com' }], me: 30 }),
+    'bad.json': JSON.stringify({ projects: [{ name: 'no id' }] }),
+    'not-json.json': '{',
+  })
+  const gw = await startTestGateway({ mode: 'mock', stateDir: dir, mockFixtures: `${dir}/org.json` })
+  t.teardown(() => gw.close())
+  const call = client(gw)
+  t.match((await call('GET', '/v2/users/me')).body, { user: { id: 30 } })
+  await call('POST', '/_gateway/mock/reset')
+  t.same(((await call('GET', '/v2/organizations')).body.organizations as { name: string }[]).map((o) => o.name), ['From a file'], 'reset returns to the file')
+  for (const file of ['bad.json', 'not-json.json', 'missing.json']) {
+    await t.rejects(startTestGateway({ mode: 'mock', stateDir: dir, mockFixtures: `${dir}/${file}` }), { code: 'HSG_CONFIG_INVALID', message: /--mock-fixtures/ }, file)
+  }
 })

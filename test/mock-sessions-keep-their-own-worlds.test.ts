@@ -25,7 +25,7 @@ function setup(options: { idleMs?: number; max?: number } = {}) {
   return { sessions, advance: (ms: number) => void (now += ms) }
 }
 
-t.test('two sessions never see each other’s writes, nor the default world’s', (t) => {
+void t.test('two sessions never see each other’s writes, nor the default world’s', (t) => {
   const { sessions } = setup()
   addProject(sessions.world('a'), 11)
   addProject(sessions.world('b'), 12)
@@ -41,7 +41,7 @@ t.test('two sessions never see each other’s writes, nor the default world’s'
   t.end()
 })
 
-t.test('reset restores the seed: one session, or every world', (t) => {
+void t.test('reset restores the seed: one session, or every world', (t) => {
   const { sessions } = setup()
   addProject(sessions.world('a'), 11)
   addProject(sessions.world('b'), 12)
@@ -57,7 +57,7 @@ t.test('reset restores the seed: one session, or every world', (t) => {
   t.end()
 })
 
-t.test('a session unused for the idle time is dropped with its writes', (t) => {
+void t.test('a session unused for the idle time is dropped with its writes', (t) => {
   const { sessions, advance } = setup({ idleMs: 60_000 })
   addProject(sessions.world('old'), 11)
   advance(30_000)
@@ -69,7 +69,7 @@ t.test('a session unused for the idle time is dropped with its writes', (t) => {
   t.end()
 })
 
-t.test('past the cap, the session unused longest goes first', (t) => {
+void t.test('past the cap, the session unused longest goes first', (t) => {
   const { sessions, advance } = setup({ max: 2 })
   addProject(sessions.world('a'), 11)
   advance(1)
@@ -84,7 +84,7 @@ t.test('past the cap, the session unused longest goes first', (t) => {
   t.end()
 })
 
-t.test('fixtures build exactly the given organization, in one session or the default world', (t) => {
+void t.test('fixtures build exactly the given organization, in one session or the default world', (t) => {
   const { sessions } = setup()
   const fixtures: Dataset = { me: 7, collections: { User: [{ id: 7, name: 'Lin' }], Task: [{ id: 1, summary: 'x' }, { id: 2, summary: 'y' }] } }
   const before = sessions.tag('s')
@@ -100,7 +100,7 @@ t.test('fixtures build exactly the given organization, in one session or the def
   t.end()
 })
 
-t.test('tags tell worlds apart and change with a reset', (t) => {
+void t.test('tags tell worlds apart and change with a reset', (t) => {
   const { sessions } = setup()
   const a = sessions.tag('a')
   t.not(a, sessions.tag('b'))
@@ -113,7 +113,7 @@ t.test('tags tell worlds apart and change with a reset', (t) => {
   t.end()
 })
 
-t.test('session names are bounded', (t) => {
+void t.test('session names are bounded', (t) => {
   t.equal(sessionName(undefined), undefined)
   t.equal(sessionName('test-42.a_b'), 'test-42.a_b')
   t.equal(sessionName('x'.repeat(64)), 'x'.repeat(64))

@@ -59,6 +59,7 @@ void t.test('--mock-blank-after 1d with --split off: apps see the blank reply', 
     t.equal(longer.source, 'mock')
   }
   t.equal((await get(range(today - DAY, 1))).status, 200, 'one day answers')
+  t.equal((await get(`time_slot[start]=${time(today - DAY)}`)).status, 504, 'a range open at one end spans the endpoint’s longest: blank')
 })
 
 void t.test('without --mock-blank-after, a range within Hubstaff limits answers at once', async (t) => {

@@ -42,7 +42,7 @@ void t.test('switching between live and mock', async (t) => {
     let running = true
     const clients = Array.from({ length: 24 }, async (_, i) => {
       for (let n = 0; running; n++) {
-        const path = (i + n) % 2 === 0 ? '/v2/users/me' : '/v2/organizations/1001/projects?page_limit=2'
+        const path = (i + n) % 2 === 0 ? '/v2/users/me' : '/v2/organizations?page_limit=2'
         try {
           const answer = await get(path)
           answers.push(answer)

@@ -13,9 +13,10 @@ void t.test('no token: the binary serves the mock and says so', { skip: BUILT ? 
   const me = await request(`${gw.address}/v2/users/me`)
   t.equal(me.statusCode, 200)
   t.equal(me.headers['x-gateway-source'], 'mock')
-  t.match(await me.body.json(), { user: { id: 5001 } })
-  const page = await request(`${gw.address}/v2/organizations/1001/projects?page_limit=2`)
-  t.match(await page.body.json(), { projects: [{}, {}], pagination: { next_page_start_id: 20003 } })
+  t.match(await me.body.json(), { user: { id: Number, name: String } })
+  const orgs = (await (await request(`${gw.address}/v2/organizations`)).body.json()) as { organizations: { id: number }[] }
+  const page = await request(`${gw.address}/v2/organizations/${orgs.organizations[0]?.id}/projects?page_limit=2`)
+  t.match(await page.body.json(), { projects: [{ id: Number }, { id: Number }], pagination: { next_page_start_id: Number } }, 'the simulated organization, paged')
   const docs = await request(`${gw.address}/v2/docs`)
   t.equal(await docs.body.text(), readFileSync(BUNDLED_SPEC, 'utf8'))
   const health = await request(`${gw.address}/_gateway/health`)

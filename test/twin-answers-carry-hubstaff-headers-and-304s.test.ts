@@ -14,6 +14,7 @@ void t.test('a record answer has a weak ETag and must be revalidated', (t) => {
   t.equal(answer.headers['cache-control'], 'max-age=0, private, must-revalidate')
   t.equal(answer.headers['content-type'], 'application/json; charset=utf-8')
   t.equal(ask(engine, world, 'GET', '/v2/projects/2001').headers.etag, answer.headers.etag, 'the same record, the same ETag')
+  t.end()
 })
 
 void t.test('a list answer is no-cache and has an ETag of its body', (t) => {
@@ -21,6 +22,7 @@ void t.test('a list answer is no-cache and has an ETag of its body', (t) => {
   const answer = ask(engine, world, 'GET', `/v2/organizations/${ORG}/projects`)
   t.equal(answer.headers['cache-control'], 'no-cache')
   t.match(answer.headers.etag, /^W\//)
+  t.end()
 })
 
 void t.test('If-None-Match with the current ETag gets a 304 and no body', (t) => {
@@ -37,6 +39,7 @@ void t.test('If-None-Match with the current ETag gets a 304 and no body', (t) =>
   const list = ask(engine, world, 'GET', '/v2/projects/2001/tasks')
   t.equal(ask(engine, world, 'GET', '/v2/projects/2001/tasks', { headers: { 'if-none-match': list.headers.etag as string } }).status, 304)
   t.equal(ask(engine, world, 'GET', '/v2/tasks/3001', { headers: { 'if-none-match': 'W/"stale"' } }).status, 200)
+  t.end()
 })
 
 void t.test('a change to the record, or to a record it shows, ends the 304s', (t) => {
@@ -51,6 +54,7 @@ void t.test('a change to the record, or to a record it shows, ends the 304s', (t
   const renamed = ask(engine, world, 'GET', `/v2/organizations/${ORG}/members`, { headers: { 'if-none-match': members.headers.etag as string } })
   t.equal(renamed.status, 200, 'the member list shows the renamed user')
   t.equal(renamed.json().members.find((m: { user_id: number }) => m.user_id === ME).user.first_name, 'Augusta')
+  t.end()
 })
 
 void t.test('a write answers no 304 whatever If-None-Match says', (t) => {
@@ -58,4 +62,5 @@ void t.test('a write answers no 304 whatever If-None-Match says', (t) => {
   const etag = ask(engine, world, 'GET', '/v2/projects/2001').headers.etag as string
   const put = ask(engine, world, 'PUT', '/v2/projects/2001', { body: {}, headers: { 'if-none-match': etag } })
   t.equal(put.status, 200)
+  t.end()
 })

@@ -59,6 +59,7 @@ void t.test('indexes agree with a scan after any writes', (t) => {
     }),
     { numRuns: 150 },
   )
+  t.end()
 })
 
 void t.test('a collection refuses two rows with one id', (t) => {
@@ -67,4 +68,5 @@ void t.test('a collection refuses two rows with one id', (t) => {
   t.throws(() => c.insert({ id: 1 }))
   t.throws(() => c.replace({ id: 2 }))
   t.equal(c.remove(2), undefined)
+  t.end()
 })

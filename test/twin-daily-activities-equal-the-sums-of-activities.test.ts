@@ -75,6 +75,7 @@ function property(t: Test, dataset: Dataset, org: number, now: number, maxBack: 
 
 void t.test('daily totals of the hand-built world are the sums of its slots', (t) => {
   property(t, smallDataset(), ORG, NOW, 25)
+  t.end()
 })
 
 void t.test('daily totals of a generated world are the sums of its slots', async (t) => {
@@ -89,6 +90,7 @@ void t.test('daily totals keep their ids from one request to the next and after 
   t.same(walk(engine, world, url, 7).records, before)
   world.write('Task').replace({ ...(world.get('Task', 3001) as Rec), id: 3001, summary: 'Renamed' })
   t.same(walk(engine, world, url, 4).records, before)
+  t.end()
 })
 
 void t.test('daily updates hold the totals whose slots changed in the range', (t) => {
@@ -99,4 +101,5 @@ void t.test('daily updates hold the totals whose slots changed in the range', (t
   const touched = new Set(changed.map((r) => groupKey(r)))
   t.ok(daily.length > 0)
   for (const d of daily) t.ok(touched.has(groupKey(d)), `${groupKey(d)} has a changed slot`)
+  t.end()
 })

@@ -54,6 +54,7 @@ void t.test('a fork\'s writes are invisible to its parent and its siblings', (t)
     }),
     { numRuns: 30 },
   )
+  t.end()
 })
 
 void t.test('a parent that writes after forking does not reach into its forks', (t) => {
@@ -65,6 +66,7 @@ void t.test('a parent that writes after forking does not reach into its forks', 
   t.same(snapshot(fork), before)
   t.equal(ask(engine, parent, 'GET', '/v2/tasks/3001').json().task.status, 'deleted')
   t.equal(ask(engine, fork, 'GET', '/v2/tasks/3001').json().task.status, 'active')
+  t.end()
 })
 
 void t.test('forking a large world is cheap and counts what it holds', (t) => {
@@ -76,4 +78,5 @@ void t.test('forking a large world is cheap and counts what it holds', (t) => {
   t.ok(ms < 500, `1000 forks took ${ms.toFixed(1)} ms`)
   t.equal(world.fork().counts().Note, 200_000)
   t.equal(world.fork().counts().Task, smallDataset().collections.Task?.length)
+  t.end()
 })

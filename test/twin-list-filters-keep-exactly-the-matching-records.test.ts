@@ -76,6 +76,7 @@ function property(t: Test, dataset: Dataset, org: number, now: number): void {
 
 void t.test('filters keep exactly the matching records of the hand-built world', (t) => {
   property(t, smallDataset(), ORG, NOW)
+  t.end()
 })
 
 void t.test('filters keep exactly the matching records of a generated world', async (t) => {
@@ -88,6 +89,7 @@ void t.test('projects default to the active ones; status=all shows the archived 
   t.same(walk(engine, world, `/v2/organizations/${ORG}/projects`, 10).records.map((p) => p.status), ['active', 'active'])
   t.same(walk(engine, world, `/v2/organizations/${ORG}/projects?status=archived`, 10).records.map((p) => p.id), [2003])
   t.equal(walk(engine, world, `/v2/organizations/${ORG}/projects?status=all`, 10).records.length, 3)
+  t.end()
 })
 
 void t.test('global_todo_ids keeps the tasks of those to-dos, and the time tracked on them', (t) => {
@@ -96,4 +98,5 @@ void t.test('global_todo_ids keeps the tasks of those to-dos, and the time track
   t.same(walk(engine, world, `/v2/organizations/${ORG}/tasks?only_global_todos=true`, 10).records.map((r) => r.id), [3005])
   const slots = walk(engine, world, `/v2/organizations/${ORG}/activities?time_slot[start]=2026-11-29T00:00:00Z&time_slot[stop]=2026-12-05T00:00:00Z&global_todo_ids[]=901`, 2).records
   t.same(slots.map((r) => r.id), [700701, 700702, 700703])
+  t.end()
 })

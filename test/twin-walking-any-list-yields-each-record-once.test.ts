@@ -44,6 +44,7 @@ function property(t: Test, dataset: Dataset, org: number, now: number): void {
 
 void t.test('walking the hand-built world', (t) => {
   property(t, smallDataset(), ORG, NOW)
+  t.end()
 })
 
 void t.test('walking a generated world', async (t) => {
@@ -60,4 +61,5 @@ void t.test('a page starts at page_start_id inclusive, and the last page has no 
   t.notOk('pagination' in from)
   t.same(ask(engine, world, 'GET', `${url}&page_start_id=999999`).json(), { projects: [] })
   t.equal(ask(engine, world, 'GET', `${url}&page_limit=100000`).status, 200, 'a page limit over the most is cut to it')
+  t.end()
 })

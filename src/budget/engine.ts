@@ -1,78 +1,28 @@
 import type { Logger } from 'pino'
 import type { AppIdentity } from '../apps.js'
 import type { Priority } from '../config/settings.js'
-import { GatewayError, shuttingDown } from '../errors.js'
+import { shuttingDown, type GatewayError } from '../errors.js'
 import { RequestAborted } from '../upstream/client.js'
+import { estimateSlot } from './estimate.js'
+import { FairQueues, type Waiter } from './queues.js'
+import { RateLimitHeaders } from './ratelimit.js'
+import { budgetRefusal, limitOf, limitSentence, type BudgetLimit, type RefusalFacts } from './refusal.js'
+import type { AcquireRequest, BudgetEngineOptions, BudgetStatus } from './engine-types.js'
 import type { BudgetSnapshot, BudgetStore, TakeResult } from './store.js'
 
-export interface BudgetEngineOptions {
-  readonly store: BudgetStore
-  /** Upstream requests allowed per window. */
-  readonly limit: number
-  readonly windowMs: number
-  /**
-   * Kept on top of the window before a slot frees, ms: Hubstaff counts a request when it arrives,
-   * the ledger when it leaves, and the time between varies (queues, event loop, network).
-   */
-  readonly marginMs?: number
-  /** Slots of each window only interactive apps may use. */
-  readonly reserve: number
-  /** Pause after an upstream 429 without a usable Retry-After, ms. */
-  readonly defaultPauseMs: number
-  readonly now?: () => number
-  readonly logger: Logger
-  /** Told of every slot this engine grants (the budget history of the dashboard). */
-  readonly onGrant?: (app: string, cost: number, at: number) => void
-  /** Requests that may wait in the queue at once; the next one is refused at once. @default 1000 */
-  readonly maxQueued?: number
-}
+export type { BudgetLimit } from './refusal.js'
 
-export interface AcquireRequest {
-  readonly app: AppIdentity
-  /** Slots needed. @default 1 */
-  readonly cost?: number
-  /** How long the caller may queue for a slot, ms (0: answer 429 at once). */
-  readonly waitMs: number
-  readonly signal?: AbortSignal | undefined
-}
-
-/** What `GET /_gateway/status` and the metrics show of the budget. */
-export interface BudgetStatus {
-  readonly limit: number
-  /** The window, seconds. */
-  readonly window: number
-  readonly used: number
-  readonly remaining: number
-  /** Seconds until the oldest slot of the window frees (0 when none is taken). */
-  readonly resetsIn: number
-  readonly reserve: number
-  /** ISO time the pause after a Hubstaff 429 ends, or null. */
-  readonly pausedUntil: string | null
-  readonly queued: number
-  readonly refused: number
-  readonly upstream429s: number
-  /** Which store holds the ledger. */
-  readonly store: string
-  /** Slots taken per app. */
-  readonly apps: Readonly<Record<string, number>>
-}
-
-interface Waiter {
-  readonly rank: number
-  readonly seq: number
-  readonly request: AcquireRequest
-  readonly deadline: number
-  readonly resolve: () => void
-  readonly reject: (err: unknown) => void
-  readonly onAbort: () => void
-}
+export type { AcquireRequest, BudgetEngineOptions, BudgetStatus } from './engine-types.js'
 
 const RANK: Record<Priority, number> = { interactive: 0, batch: 1 }
+/** How old the figures in RateLimit headers may be, ms (a Redis round trip at most this often). */
+const FRESH_MS = 1000
 
 /**
- * Owns the budget: every upstream attempt takes a slot of the rolling window first. A request that
- * may wait queues in arrival order within its priority (interactive before batch); one that cannot
- * be served before its deadline is refused at once, with a Retry-After true to the ledger.
+ * Owns the budget: every upstream attempt takes a slot of the rolling window first. Requests that
+ * may wait queue per app (see FairQueues); one that cannot be served before its deadline, by the
+ * whole budget or by its own app's quota, is refused at once, with a Retry-After true to the ledger
+ * and the limit that applied.
  */
 export class BudgetEngine {
   readonly limit: number
@@ -82,21 +32,24 @@ export class BudgetEngine {
   readonly #ledgerMs: number
   readonly #reserve: number
   readonly #defaultPauseMs: number
+  readonly #maxPauseMs: number
+  readonly #maxWaitMs: number
+  readonly #starveMs: number
   readonly #now: () => number
   readonly #log: Logger
   readonly #onGrant: ((app: string, cost: number, at: number) => void) | undefined
-  readonly #queue: Waiter[] = []
+  readonly #queues = new FairQueues()
   readonly #maxQueued: number
+  readonly #rateLimit: RateLimitHeaders
   #seq = 0
   #timer: NodeJS.Timeout | undefined
   #pumping = false
   #last: BudgetSnapshot = { used: 0, oldest: undefined, pausedUntil: 0, byApp: {} }
-  readonly #policyHeader: string
-  /** The last RateLimit headers made, with the figures they say. */
-  #headers: { readonly remaining: number; readonly t: number; readonly headers: Readonly<Record<string, string>> } | undefined
+  /** When #last was read whole from the store (-Infinity: never). */
+  #lastAt = -Infinity
+  #reading: Promise<void> | undefined
   #upstream429s = 0
   #refused = 0
-  #refreshedAt = -Infinity
   #closed = false
 
   constructor(options: BudgetEngineOptions) {
@@ -104,49 +57,63 @@ export class BudgetEngine {
     this.limit = options.limit
     this.windowMs = options.windowMs
     this.#ledgerMs = options.windowMs + (options.marginMs ?? 0)
-    this.#policyHeader = `"hourly";q=${this.limit};w=${Math.round(this.windowMs / 1000)}`
     this.#reserve = Math.min(options.reserve, options.limit - 1)
     this.#defaultPauseMs = options.defaultPauseMs
+    this.#maxPauseMs = options.maxPauseMs ?? options.windowMs
+    this.#maxWaitMs = options.maxWaitMs ?? 300_000
+    this.#starveMs = options.batchMaxStarveMs ?? 30_000
     this.#now = options.now ?? Date.now
     this.#log = options.logger
     this.#onGrant = options.onGrant
     this.#maxQueued = options.maxQueued ?? 1000
+    this.#rateLimit = new RateLimitHeaders({ limit: this.limit, windowMs: this.windowMs, ledgerMs: this.#ledgerMs, reserve: this.#reserve })
   }
 
   /** Requests waiting in the queue now. */
   get queued(): number {
-    return this.#queue.length
+    return this.#queues.size
   }
 
   /**
    * Resolves once a slot is charged, with the ms the request spent queued for it (0: it did not
-   * queue); throws HSG_BUDGET_EXHAUSTED (429) or RequestAborted.
+   * queue); throws HSG_BUDGET_EXHAUSTED / HSG_BUDGET_QUEUE_FULL (429) or RequestAborted.
    */
   async acquire(request: AcquireRequest): Promise<number> {
-    const rank = RANK[request.app.priority]
-    // Waiters of the same or a higher priority came first: a newcomer does not overtake them.
-    const ahead = this.#queue.filter((w) => w.rank <= rank).length
-    if (ahead === 0) {
-      const result = await this.#take(request)
-      if (result.granted) return 0
-      if (request.waitMs <= 0) throw this.#refuse(result.retryAt, result.reason)
-    } else if (request.waitMs <= 0) {
-      throw this.#refuse(await this.#slotAt(ahead, request), 'window')
+    const { app } = request
+    const rank = RANK[app.priority]
+    // A newcomer does not overtake its own app's waiters, nor other apps' waiters of the same or a
+    // higher priority that wait for the shared budget; waiters held by their own quota are no reason to wait.
+    const competing = this.#queues.competing(rank, app.name)
+    const ticket = this.#queues.admit(app.name)
+    let now: number
+    let deadline: number
+    try {
+      if (this.#queues.queuedFor(app.name) === 0 && competing === 0) {
+        const result = await this.#take(app, request.cost ?? 1)
+        if (result.granted) return 0
+        if (request.waitMs <= 0) throw this.#refuse(result.retryAt, this.#limitOf(result, request), app)
+      }
+      now = this.#now()
+      deadline = now + Math.max(0, request.waitMs)
+      const eta = await this.#estimate(app, request.cost ?? 1, competing, this.#queues.before(app.name, ticket))
+      if (request.waitMs <= 0 || eta.at > deadline) throw this.#refuse(eta.at, eta.limit, app)
+      // Each waiter holds an app's connection and its request; a flood of them must not pile up.
+      if (this.#queues.size >= this.#maxQueued) throw this.#queueFull(eta.at)
+    } finally {
+      // In the same tick as the enqueue below: from here on the queue counts it.
+      this.#queues.leave(app.name, ticket)
     }
-    const deadline = this.#now() + request.waitMs
-    const eta = await this.#slotAt(ahead, request)
-    if (eta > deadline) throw this.#refuse(eta, 'window')
-    // Each waiter holds an app's connection and its request; a flood of them must not pile up.
-    if (this.#queue.length >= this.#maxQueued) throw this.#queueFull(eta)
-    const queuedAt = this.#now()
-    await this.#enqueue(request, rank, deadline)
-    return Math.max(0, this.#now() - queuedAt)
+    await this.#enqueue(request, rank, now, deadline)
+    return Math.max(0, this.#now() - now)
   }
 
-  /** Hubstaff said 429 anyway: nothing goes upstream until its Retry-After (or the default pause). */
+  /** Hubstaff said 429 anyway: nothing goes upstream until its Retry-After (capped) or the default pause. */
   async noteUpstream429(retryAfterMs: number | undefined): Promise<number> {
     this.#upstream429s++
-    const until = this.#now() + (retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : this.#defaultPauseMs)
+    // A Retry-After of a year (a proxy's mistake, or a hostile answer) must not stop every app
+    // that long: the window is what Hubstaff counts in, so a pause past it buys nothing.
+    const asked = retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : this.#defaultPauseMs
+    const until = this.#now() + Math.min(asked, this.#maxPauseMs)
     await this.store.pause(until)
     this.#last = { ...this.#last, pausedUntil: Math.max(this.#last.pausedUntil, until) }
     this.#log.warn({ code: 'HSG_BUDGET_EXHAUSTED', pausedUntil: new Date(until).toISOString() }, 'Hubstaff answered 429: pausing upstream traffic')
@@ -154,74 +121,60 @@ export class BudgetEngine {
   }
 
   /** The 429 an app gets instead of Hubstaff's, with the RateLimit headers and Retry-After. */
-  refusal(retryAt: number, detail: string): GatewayError {
+  refusal(retryAt: number, detail: string, limit?: BudgetLimit, app?: AppIdentity): GatewayError {
+    return this.refusalAfter(retryAt - this.#now(), detail, limit, app)
+  }
+
+  /** The same, `waitMs` from now. */
+  refusalAfter(waitMs: number, detail: string, limit?: BudgetLimit, app?: AppIdentity): GatewayError {
     this.#refused++
-    const retryAfter = Math.max(1, Math.ceil((retryAt - this.#now()) / 1000))
-    return new GatewayError('HSG_BUDGET_EXHAUSTED', `${detail} Retry in ${retryAfter} s, or send "Prefer: wait=${retryAfter}" to queue.`, {
-      headers: { 'retry-after': String(retryAfter), ...this.headers() },
-      extensions: { retryAfter },
-    })
+    return budgetRefusal('HSG_BUDGET_EXHAUSTED', detail, waitMs, this.#facts(app), limit, this.headers(app))
   }
 
   /** The most slots `app` can ever hold in one window: a request costing more never fits. */
   capacity(app: AppIdentity): number {
     const limit = app.priority === 'batch' ? this.limit - this.#reserve : this.limit
-    return app.quota === undefined ? limit : Math.min(limit, Math.max(1, Math.floor(app.quota * this.limit)))
+    const appLimit = this.#appLimit(app)
+    return appLimit === undefined ? limit : Math.min(limit, appLimit)
   }
 
   /** Ms until `cost` slots would be free for `app` (behind the waiters ahead of it), as far as the ledger knows. */
   async freeIn(app: AppIdentity, cost: number): Promise<number> {
-    const rank = RANK[app.priority]
-    const ahead = this.#queue.filter((w) => w.rank <= rank).length
-    return Math.max(0, (await this.#slotAt(ahead, { app, cost, waitMs: 0 })) - this.#now())
+    const eta = await this.#estimate(app, cost, this.#queues.competing(RANK[app.priority], app.name), this.#queues.queuedFor(app.name))
+    return Math.max(0, eta.at - this.#now())
   }
 
-  /** `RateLimit-Policy` and `RateLimit` (IETF httpapi draft) from the last state seen. */
-  headers(): Readonly<Record<string, string>> {
-    const now = this.#now()
-    const last = this.#last
-    const remaining = last.pausedUntil > now ? 0 : Math.max(0, this.limit - last.used)
-    const nextFree = last.pausedUntil > now ? last.pausedUntil : last.oldest === undefined ? now : last.oldest + this.#ledgerMs
-    const t = Math.max(0, Math.ceil((nextFree - now) / 1000))
-    // Every answer (cache hits too) carries them, and they change at most once a second: the
-    // strings and their object are made again only when a figure changed. Callers copy, never edit.
-    const made = this.#headers
-    if (made !== undefined && made.remaining === remaining && made.t === t) return made.headers
-    const headers = Object.freeze({ 'ratelimit-policy': this.#policyHeader, ratelimit: `"hourly";r=${remaining};t=${t}` })
-    this.#headers = { remaining, t, headers }
-    return headers
+  /** `RateLimit-Policy` and `RateLimit` for `app` from the last state seen (no store round trip). */
+  headers(app?: AppIdentity): Readonly<Record<string, string>> {
+    return this.#rateLimit.make(this.#last, this.#now(), app)
   }
 
-  /**
-   * Headers are built on every answer (cache hits too), so they use the last state seen; the full
-   * snapshot (a Redis round trip in team setups) is refreshed at most five times a second.
-   */
-  #refreshSoon(now: number): void {
-    if (now - this.#refreshedAt < 200) return
-    this.#refreshedAt = now
-    this.store.snapshot(now, this.#ledgerMs).then(
-      (snap) => {
-        this.#last = snap
-      },
-      (err: unknown) => this.#log.warn({ err }, 'budget snapshot failed'),
-    )
+  /** The same, from figures at most a second old: with Redis, other instances move them too. */
+  async currentHeaders(app?: AppIdentity): Promise<Readonly<Record<string, string>>> {
+    if (this.#now() - this.#lastAt >= FRESH_MS) {
+      try {
+        await this.#read()
+      } catch (err) {
+        this.#log.warn({ err }, 'budget snapshot failed')
+      }
+    }
+    return this.headers(app)
   }
 
   async status(): Promise<BudgetStatus> {
     const now = this.#now()
-    const snap = await this.store.snapshot(now, this.#ledgerMs)
-    this.#last = snap
-    const remaining = snap.pausedUntil > now ? 0 : Math.max(0, this.limit - snap.used)
+    await this.#read()
+    const snap = this.#last
     const resetsIn = snap.oldest === undefined ? 0 : Math.max(0, Math.ceil((snap.oldest + this.#ledgerMs - now) / 1000))
     return {
       limit: this.limit,
       window: Math.round(this.windowMs / 1000),
       used: snap.used,
-      remaining,
+      remaining: this.#rateLimit.remaining(snap, now, undefined),
       resetsIn,
       reserve: this.#reserve,
       pausedUntil: snap.pausedUntil > now ? new Date(snap.pausedUntil).toISOString() : null,
-      queued: this.#queue.length,
+      queued: this.#queues.size,
       refused: this.#refused,
       upstream429s: this.#upstream429s,
       store: this.store.kind,
@@ -232,74 +185,113 @@ export class BudgetEngine {
   close(): void {
     this.#closed = true
     clearTimeout(this.#timer)
-    for (const waiter of this.#queue.splice(0)) waiter.reject(shuttingDown())
+    for (const waiter of this.#queues.drain()) waiter.reject(shuttingDown())
   }
 
-  async #take(request: AcquireRequest): Promise<TakeResult> {
+  /** One snapshot read at a time; callers in the meantime share it. */
+  #read(): Promise<void> {
+    this.#reading ??= (async () => {
+      const at = this.#now()
+      this.#last = await this.store.snapshot(at, this.#ledgerMs)
+      this.#lastAt = at
+    })().finally(() => {
+      this.#reading = undefined
+    })
+    return this.#reading
+  }
+
+  #appLimit(app: AppIdentity): number | undefined {
+    return app.quota === undefined ? undefined : Math.max(1, Math.floor(app.quota * this.limit))
+  }
+
+  #facts(app: AppIdentity | undefined): RefusalFacts {
+    return {
+      limit: this.limit,
+      windowSeconds: Math.round(this.windowMs / 1000),
+      reserve: this.#reserve,
+      appLimit: app === undefined ? undefined : this.#appLimit(app),
+      maxWaitMs: this.#maxWaitMs,
+    }
+  }
+
+  #limitOf(result: TakeResult & { granted: false }, request: AcquireRequest): BudgetLimit {
+    return limitOf(result.reason, request.app.priority === 'batch', result.used + (request.cost ?? 1) <= this.limit)
+  }
+
+  async #take(app: AppIdentity, cost: number): Promise<TakeResult> {
     const now = this.#now()
-    const quota = request.app.quota
     const result = await this.store.take({
       now,
       windowMs: this.#ledgerMs,
-      cost: request.cost ?? 1,
-      limit: request.app.priority === 'batch' ? this.limit - this.#reserve : this.limit,
-      app: request.app.name,
-      appLimit: quota === undefined ? undefined : Math.max(1, Math.floor(quota * this.limit)),
+      cost,
+      limit: app.priority === 'batch' ? this.limit - this.#reserve : this.limit,
+      app: app.name,
+      appLimit: this.#appLimit(app),
     })
+    const byApp = result.granted ? { ...this.#last.byApp, [app.name]: (this.#last.byApp[app.name] ?? 0) + cost } : this.#last.byApp
     this.#last = {
       ...this.#last,
       used: result.used,
+      byApp,
       pausedUntil: !result.granted && result.reason === 'paused' ? result.retryAt : this.#last.pausedUntil,
     }
-    this.#refreshSoon(now)
-    if (result.granted) this.#onGrant?.(request.app.name, request.cost ?? 1, now)
+    if (now - this.#lastAt >= FRESH_MS / 5) void this.#read().catch((err: unknown) => this.#log.warn({ err }, 'budget snapshot failed'))
+    if (result.granted) this.#onGrant?.(app.name, cost, now)
     return result
   }
 
-  /** When the slot of the request after `ahead` waiters frees up, as far as the ledger knows. */
-  async #slotAt(ahead: number, request: AcquireRequest): Promise<number> {
+  /**
+   * When a request of `app` costing `cost` could be granted behind `ahead` waiters for the shared
+   * budget and `own` of its app, across as many windows as that takes, and which limit decides it.
+   */
+  async #estimate(app: AppIdentity, cost: number, ahead: number, own: number): Promise<{ at: number; limit: BudgetLimit }> {
     const now = this.#now()
-    const limit = request.app.priority === 'batch' ? this.limit - this.#reserve : this.limit
-    const snap = await this.store.snapshot(now, this.#ledgerMs)
-    const cost = request.cost ?? 1
-    // Slots needed beyond what is free now, counting the waiters in front.
-    const short = snap.used + ahead + cost - limit
-    let at = now
-    if (short > 0) {
-      const times = await this.store.freeTimes(now, this.#ledgerMs, short)
-      at = times[short - 1] ?? now + this.#ledgerMs
-    }
-    return Math.max(at, snap.pausedUntil)
+    await this.#read()
+    return estimateSlot(this.store, this.#last, {
+      now,
+      ledgerMs: this.#ledgerMs,
+      limit: this.limit,
+      reserve: this.#reserve,
+      app: app.name,
+      batch: app.priority === 'batch',
+      appLimit: this.#appLimit(app),
+      cost,
+      ahead,
+      own,
+    })
   }
 
   #queueFull(retryAt: number): GatewayError {
     this.#refused++
-    const retryAfter = Math.max(1, Math.ceil((retryAt - this.#now()) / 1000))
-    return new GatewayError(
+    const size = this.#queues.size
+    return budgetRefusal(
       'HSG_BUDGET_QUEUE_FULL',
-      `${this.#queue.length} requests already wait for budget, as many as the gateway queues (--budget-max-queue ${this.#maxQueued}). Retry in ${retryAfter} s.`,
-      { headers: { 'retry-after': String(retryAfter), ...this.headers() }, extensions: { retryAfter, queued: this.#queue.length } },
+      `${size} requests already wait for budget, as many as the gateway queues (--budget-max-queue ${this.#maxQueued}).`,
+      retryAt - this.#now(),
+      this.#facts(undefined),
+      undefined,
+      this.headers(),
+      { queued: size },
     )
   }
 
-  #refuse(retryAt: number, reason: 'window' | 'app-quota' | 'paused'): GatewayError {
-    const why = {
-      window: `The gateway has spent its budget of ${this.limit} upstream requests per ${Math.round(this.windowMs / 1000)} s.`,
-      'app-quota': 'This app has spent its share of the budget.',
-      paused: 'Hubstaff answered 429; upstream traffic is paused.',
-    }[reason]
-    return this.refusal(retryAt, why)
+  #refuse(retryAt: number, limit: BudgetLimit, app?: AppIdentity): GatewayError {
+    return this.refusal(retryAt, limitSentence(limit, this.#facts(app)), limit, app)
   }
 
-  #enqueue(request: AcquireRequest, rank: number, deadline: number): Promise<void> {
+  #enqueue(request: AcquireRequest, rank: number, queuedAt: number, deadline: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
+        app: request.app,
         rank,
         seq: this.#seq++,
-        request,
+        cost: request.cost ?? 1,
+        queuedAt,
         deadline,
+        signal: request.signal,
         resolve,
         reject,
+        blocked: undefined,
         onAbort: () => {
           // A client that left is taken out of the queue and is never charged.
           this.#remove(waiter)
@@ -316,17 +308,14 @@ export class BudgetEngine {
         return
       }
       request.signal?.addEventListener('abort', waiter.onAbort, { once: true })
-      let i = this.#queue.length
-      while (i > 0 && (this.#queue[i - 1]?.rank ?? 0) > rank) i--
-      this.#queue.splice(i, 0, waiter)
+      this.#queues.add(waiter)
       this.#arm(this.#now())
     })
   }
 
   #remove(waiter: Waiter): void {
-    const i = this.#queue.indexOf(waiter)
-    if (i !== -1) this.#queue.splice(i, 1)
-    waiter.request.signal?.removeEventListener('abort', waiter.onAbort)
+    this.#queues.remove(waiter)
+    waiter.signal?.removeEventListener('abort', waiter.onAbort)
   }
 
   #arm(at: number): void {
@@ -334,34 +323,62 @@ export class BudgetEngine {
     this.#timer = setTimeout(() => void this.#pump(), Math.max(0, at - this.#now()))
   }
 
-  /** Grants slots to the head of the queue as they free up; one pump at a time. */
+  /**
+   * Offers free slots to the heads of the app queues in their fair order; one pump at a time. A head
+   * held by its app's quota does not stop the others; one held by the shared budget stops the heads
+   * of its priority and below (they would not fit either, and must not overtake it).
+   */
   async #pump(): Promise<void> {
     if (this.#pumping) return
     this.#pumping = true
     try {
-      while (this.#queue.length > 0) {
-        const head = this.#queue[0] as Waiter
+      let next = Infinity
+      for (let granted = true; granted && this.#queues.size > 0; ) {
+        granted = false
+        next = Infinity
         const now = this.#now()
-        if (now > head.deadline) {
-          this.#remove(head)
-          head.reject(this.refusal(now + 1000, 'The wait asked with "Prefer: wait" ran out before a slot freed up.'))
-          continue
+        this.#expire(now)
+        let stopRank = Infinity
+        for (const head of this.#queues.heads(now, this.#starveMs)) {
+          if (head.rank >= stopRank) continue
+          const result = await this.#take(head.app, head.cost)
+          if (result.granted) {
+            this.#remove(head)
+            this.#queues.served(head.app.name)
+            head.resolve()
+            granted = true
+            break
+          }
+          head.blocked = { limit: limitOf(result.reason, head.rank > 0, result.used + head.cost <= this.limit), retryAt: result.retryAt }
+          next = Math.min(next, result.retryAt, head.deadline + 1)
+          if (result.reason === 'paused') break
+          if (result.reason === 'window') stopRank = Math.min(stopRank, head.rank)
         }
-        const result = await this.#take(head.request)
-        if (result.granted) {
-          this.#remove(head)
-          head.resolve()
-          continue
-        }
-        // Poll at least every second: in Redis mode other instances move the window too.
-        this.#arm(Math.min(result.retryAt, head.deadline + 1, now + 1000))
-        return
       }
+      // Poll at least every second: in Redis mode other instances move the window too.
+      if (this.#queues.size > 0) this.#arm(Math.min(next, this.#now() + 1000))
     } catch (err) {
       this.#log.error({ err }, 'budget queue failed')
-      for (const waiter of this.#queue.splice(0)) waiter.reject(err)
+      for (const waiter of this.#queues.drain()) waiter.reject(err)
     } finally {
       this.#pumping = false
+    }
+  }
+
+  /** Waiters whose `Prefer: wait` ran out get the 429 of the limit that held them. */
+  #expire(now: number): void {
+    for (const waiter of this.#queues.all()) {
+      if (now <= waiter.deadline) continue
+      this.#remove(waiter)
+      const limit = waiter.blocked?.limit ?? 'budget'
+      waiter.reject(
+        this.refusal(
+          Math.max(now + 1000, waiter.blocked?.retryAt ?? 0),
+          `The wait asked with "Prefer: wait" ran out before a slot freed up. ${limitSentence(limit, this.#facts(waiter.app))}`,
+          limit,
+          waiter.app,
+        ),
+      )
     }
   }
 }

@@ -1,21 +1,22 @@
-import { appendFile, mkdir, readFile } from 'node:fs/promises'
-import { GatewayError } from '../errors.js'
+import { appendFile, mkdir, open } from 'node:fs/promises'
 import { join } from 'node:path'
+import lockfile from 'proper-lockfile'
 import writeFileAtomic from 'write-file-atomic'
+import { GatewayError } from '../errors.js'
 import type { BudgetSnapshot, BudgetStore, TakeRequest, TakeResult } from './store.js'
 import { RollingWindow } from './window.js'
 
 /** A budget store in this process's memory only (tests, and the fallback when Redis is away). */
 export class MemoryBudgetStore implements BudgetStore {
   readonly kind: string = 'memory'
-  protected readonly window = new RollingWindow()
+  protected window = new RollingWindow()
 
   take(request: TakeRequest): Promise<TakeResult> {
     return Promise.resolve(this.window.take(request))
   }
 
-  freeTimes(now: number, windowMs: number, count: number): Promise<number[]> {
-    return Promise.resolve(this.window.freeTimes(now, windowMs, count))
+  freeTimes(now: number, windowMs: number, count: number, app?: string): Promise<number[]> {
+    return Promise.resolve(this.window.freeTimes(now, windowMs, count, app))
   }
 
   snapshot(now: number, windowMs: number): Promise<BudgetSnapshot> {
@@ -45,13 +46,22 @@ export interface FileBudgetStoreOptions {
   readonly onWriteError?: (err: unknown) => void
   /** Called once at open when the ledger held lines it could not read (they are skipped). */
   readonly onDamaged?: (skipped: number) => void
+  /** The longest pause honoured from the log (one written before the cap existed may say a year), ms. */
+  readonly maxPauseMs?: number
+  /** Called when another process took the ledger lock from under this one (it was held past `stale`). */
+  readonly onLockCompromised?: (err: Error) => void
 }
 
+const NEWLINE = 0x0a
+
 /**
- * The embedded ledger: the window in memory, every grant appended to `budget.log` in the state
- * dir before the request goes upstream, so a restart (or kill -9) mid-window does not grant a
- * fresh budget. Appends made in one tick share one write; the log is compacted, atomically, when
- * it holds many more lines than the window.
+ * The embedded ledger, shared by every gateway process on one state dir: `budget.log` holds every
+ * grant, and each take is one step under a lock file (proper-lockfile, as the token store): read
+ * what other processes appended since, decide on the whole window, append, release. So two
+ * processes on one state dir never grant more than one budget together, and a restart (or
+ * kill -9) mid-window does not grant a fresh budget. Reads for headers and status follow the log
+ * without the lock. The log is compacted, atomically and under the lock, when it holds many more
+ * lines than the window; the others notice the new file and read it whole.
  *
  * Line format: `<epoch ms>[ <app>]` per grant, `P <epoch ms>` for a pause. Unparsable lines (a
  * torn last line after a crash) are skipped.
@@ -60,105 +70,210 @@ export class FileBudgetStore extends MemoryBudgetStore {
   override readonly kind = 'file'
   readonly path: string
   readonly #dir: string
+  readonly #lockPath: string
   readonly #windowMs: number
   readonly #now: () => number
   readonly #onWriteError: (err: unknown) => void
-  #pending: string[] = []
-  /** The scheduled write that will carry the pending lines. */
-  #flush: Promise<void> | undefined
-  /** Writes run one after another, so a compaction never races an append. */
-  #chain: Promise<void> = Promise.resolve()
-  #linesWritten = 0
+  readonly #onCompromised: (err: Error) => void
+  readonly #maxPauseMs: number
+  /** Bytes of the log already in the window, and which file (inode) they were read from. */
+  #offset = 0
+  #ino = -1
+  #lines = 0
+  #skipped = 0
+  /** One locked step at a time in this process (proper-lockfile is not reentrant). */
+  #chain: Promise<unknown> = Promise.resolve()
+  /** Reading the log and changing the window, one at a time: two reads from one offset would count its lines twice. */
+  #state: Promise<unknown> = Promise.resolve()
+  #following: Promise<void> | undefined
 
   private constructor(options: FileBudgetStoreOptions) {
     super()
     this.#dir = options.stateDir
     this.path = join(options.stateDir, 'budget.log')
+    this.#lockPath = `${this.path}.lock`
     this.#windowMs = options.windowMs
     this.#now = options.now ?? Date.now
     this.#onWriteError = options.onWriteError ?? (() => undefined)
+    this.#onCompromised = options.onLockCompromised ?? (() => undefined)
+    this.#maxPauseMs = options.maxPauseMs ?? Infinity
   }
 
   static async open(options: FileBudgetStoreOptions): Promise<FileBudgetStore> {
     const store = new FileBudgetStore(options)
     await mkdir(options.stateDir, { recursive: true, mode: 0o700 })
-    let text = ''
-    try {
-      text = await readFile(store.path, 'utf8')
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new GatewayError('HSG_BUDGET_LEDGER_DAMAGED', `Cannot read the budget ledger ${store.path}: ${(err as Error).message}. Move it aside (the gateway then starts a new one).`, { cause: err })
-      }
-    }
-    const now = store.#now()
-    const cutoff = now - options.windowMs
-    // A kill -9 in the middle of an append leaves a torn last line: end it, so the next append
-    // starts a line of its own instead of gluing onto it.
-    if (text !== '' && !text.endsWith('\n')) store.#pending.push('\n')
-    let skipped = 0
-    for (const line of text.split('\n')) {
-      const pause = /^P (\d+)$/.exec(line)
-      if (pause) {
-        store.window.pause(Number(pause[1]))
-        continue
-      }
-      const grant = /^(\d+)(?: (\S+))?$/.exec(line)
-      if (grant === null && line !== '') skipped++
-      // A stamp from the future can only be damage; it would never leave the window.
-      if (grant && Number(grant[1]) > cutoff && Number(grant[1]) <= now + options.windowMs) store.window.add(Number(grant[1]), grant[2])
-    }
-    store.#linesWritten = text === '' ? 0 : text.split('\n').length
-    if (skipped > 0) options.onDamaged?.(skipped)
+    await store.#follow(false)
+    if (store.#skipped > 0) options.onDamaged?.(store.#skipped)
     return store
   }
 
-  override async take(request: TakeRequest): Promise<TakeResult> {
-    const result = this.window.take(request)
-    if (result.granted) {
-      const app = request.app === undefined ? '' : ` ${request.app.replace(/\s+/g, '_')}`
-      await this.#append(Array.from({ length: request.cost }, () => `${request.now}${app}\n`).join(''))
-    }
-    return result
+  override take(request: TakeRequest): Promise<TakeResult> {
+    return this.#locked(async () => {
+      const result = this.window.take(request)
+      if (result.granted) {
+        const app = request.app === undefined ? '' : ` ${request.app.replace(/\s+/g, '_')}`
+        await this.#append(Array.from({ length: request.cost }, () => `${request.now}${app}\n`).join(''))
+      }
+      return result
+    })
   }
 
-  override async pause(until: number): Promise<void> {
-    this.window.pause(until)
-    await this.#append(`P ${until}\n`)
+  override pause(until: number): Promise<void> {
+    return this.#locked(async () => {
+      this.window.pause(until)
+      await this.#append(`P ${until}\n`)
+    })
+  }
+
+  override async freeTimes(now: number, windowMs: number, count: number, app?: string): Promise<number[]> {
+    await this.#followQuietly()
+    return super.freeTimes(now, windowMs, count, app)
+  }
+
+  override async snapshot(now: number, windowMs: number): Promise<BudgetSnapshot> {
+    await this.#followQuietly()
+    return super.snapshot(now, windowMs)
   }
 
   override async close(): Promise<void> {
-    await this.#chain
+    await this.#chain.catch(() => undefined)
   }
 
-  #append(lines: string): Promise<void> {
-    this.#pending.push(lines)
-    if (this.#flush === undefined) {
-      this.#flush = this.#chain.then(() => this.#write())
-      this.#chain = this.#flush
-    }
-    return this.#flush
+  /** Runs `fn` holding the ledger lock, on a window that has every line of the log. */
+  #locked<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#chain.catch(() => undefined).then(async () => {
+      let release: () => Promise<void>
+      try {
+        release = await lockfile.lock(this.#dir, {
+          lockfilePath: this.#lockPath,
+          realpath: false,
+          stale: 10_000,
+          retries: { retries: 1000, factor: 1, minTimeout: 5, maxTimeout: 20 },
+          onCompromised: this.#onCompromised,
+        })
+      } catch (err) {
+        throw new GatewayError('HSG_BUDGET_LEDGER_DAMAGED', `Another process has held the budget ledger lock ${this.#lockPath} for too long.`, { cause: err })
+      }
+      try {
+        return await this.#serial(async () => {
+          await this.#follow(true)
+          return fn()
+        })
+      } finally {
+        await release().catch(() => undefined)
+      }
+    })
+    this.#chain = run
+    return run
   }
 
-  async #write(): Promise<void> {
-    const chunk = this.#pending.join('')
-    this.#pending = []
-    this.#flush = undefined
+  async #followQuietly(): Promise<void> {
+    this.#following ??= this.#serial(() => this.#follow(false))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#following = undefined
+      })
+    await this.#following
+  }
+
+  #serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#state.catch(() => undefined).then(fn)
+    this.#state = run
+    return run
+  }
+
+  /**
+   * Reads what was appended since the last read (all of it when the file was replaced: a
+   * compaction, or a ledger moved aside). A line without its newline is a writer mid-append, or,
+   * under the lock, one that died mid-append: then it is ended, so the next line starts on its own.
+   */
+  async #follow(locked: boolean): Promise<void> {
+    let handle
     try {
-      this.#linesWritten += chunk.split('\n').length - 1
-      if (this.#linesWritten > Math.max(2048, this.window.used * 4)) await this.#compact()
-      else await appendFile(this.path, chunk, { mode: 0o600 })
+      handle = await open(this.path, 'r')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new GatewayError('HSG_BUDGET_LEDGER_DAMAGED', `Cannot read the budget ledger ${this.path}: ${(err as Error).message}. Move it aside (the gateway then starts a new one).`, { cause: err })
+      }
+      if (this.#ino !== -1) this.#restart(-1)
+      return
+    }
+    try {
+      const { ino, size } = await handle.stat()
+      if (ino !== this.#ino || size < this.#offset) this.#restart(ino)
+      if (size === this.#offset) return
+      const tail = Buffer.alloc(size - this.#offset)
+      const { bytesRead } = await handle.read(tail, 0, tail.length, this.#offset)
+      const whole = tail.lastIndexOf(NEWLINE, bytesRead - 1) + 1
+      this.#apply(tail.subarray(0, whole).toString('utf8'))
+      this.#offset += whole
+      if (locked && whole < bytesRead) {
+        this.#skipped++
+        await appendFile(this.path, '\n', { mode: 0o600 })
+        this.#offset += bytesRead - whole + 1
+      }
+    } finally {
+      await handle.close()
+    }
+  }
+
+  #restart(ino: number): void {
+    this.window = new RollingWindow()
+    this.#offset = 0
+    this.#lines = 0
+    this.#ino = ino
+  }
+
+  #apply(text: string): void {
+    const now = this.#now()
+    const cutoff = now - this.#windowMs
+    for (const line of text.split('\n')) {
+      if (line === '') continue
+      this.#lines++
+      const pause = /^P (\d+)$/.exec(line)
+      if (pause) {
+        this.window.pause(Math.min(Number(pause[1]), now + this.#maxPauseMs))
+        continue
+      }
+      const grant = /^(\d+)(?: (\S+))?$/.exec(line)
+      if (grant === null) this.#skipped++
+      // A stamp from the future can only be damage; it would never leave the window.
+      else if (Number(grant[1]) > cutoff && Number(grant[1]) <= now + this.#windowMs) this.window.add(Number(grant[1]), grant[2])
+    }
+  }
+
+  /** Under the lock: appends, or rewrites the log as the window once it has grown well past it. */
+  async #append(lines: string): Promise<void> {
+    try {
+      const count = lines.split('\n').length - 1
+      if (this.#lines + count > Math.max(2048, this.window.used * 4)) {
+        await this.#compact()
+        return
+      }
+      await appendFile(this.path, lines, { mode: 0o600 })
+      this.#offset += Buffer.byteLength(lines)
+      this.#lines += count
+      // A first append creates the file: this is the one the offset counts in.
+      if (this.#ino === -1) this.#ino = (await open(this.path, 'r').then(async (h) => h.stat().finally(() => h.close()))).ino
     } catch (err) {
       this.#onWriteError(err)
     }
   }
 
-  /** Rewrites the log as just the window: the grants still counting and the pause. */
   async #compact(): Promise<void> {
     const snapshot = this.window.snapshot(this.#now(), this.#windowMs)
     const lines = this.window.entries().map((e) => `${e.stamp}${e.app === undefined ? '' : ` ${e.app}`}\n`)
     if (snapshot.pausedUntil > 0) lines.push(`P ${snapshot.pausedUntil}\n`)
+    const text = lines.join('')
     await mkdir(this.#dir, { recursive: true, mode: 0o700 })
-    await writeFileAtomic(this.path, lines.join(''), { mode: 0o600 })
-    this.#linesWritten = lines.length
+    await writeFileAtomic(this.path, text, { mode: 0o600 })
+    const handle = await open(this.path, 'r')
+    try {
+      this.#ino = (await handle.stat()).ino
+    } finally {
+      await handle.close()
+    }
+    this.#offset = Buffer.byteLength(text)
+    this.#lines = lines.length
   }
 }

@@ -195,9 +195,10 @@ export class RedisBudgetStore implements BudgetStore {
     }
   }
 
-  async freeTimes(now: number, windowMs: number, count: number): Promise<number[]> {
+  async freeTimes(now: number, windowMs: number, count: number, app?: string): Promise<number[]> {
     if (count <= 0) return []
-    const stamps = (await OLDEST.run(this.client, [this.#stampsKey], [String(now - windowMs), count])) as string[]
+    const key = app === undefined ? this.#stampsKey : this.#appKey(app)
+    const stamps = (await OLDEST.run(this.client, [key], [String(now - windowMs), count])) as string[]
     return stamps.map((s) => Number(s) + windowMs)
   }
 

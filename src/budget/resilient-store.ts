@@ -97,16 +97,16 @@ export class ResilientBudgetStore implements BudgetStore {
     return this.#takeShared(request)
   }
 
-  async freeTimes(now: number, windowMs: number, count: number): Promise<number[]> {
+  async freeTimes(now: number, windowMs: number, count: number, app?: string): Promise<number[]> {
     this.#see(now, windowMs)
     if (await this.#useRedis()) {
       try {
-        return await this.#timed(this.#redis.freeTimes(now, windowMs, count))
+        return await this.#timed(this.#redis.freeTimes(now, windowMs, count, app))
       } catch (err) {
         this.#down(err)
       }
     }
-    return this.#local.freeTimes(now, windowMs, count)
+    return this.#local.freeTimes(now, windowMs, count, app)
   }
 
   async snapshot(now: number, windowMs: number): Promise<BudgetSnapshot> {
@@ -120,7 +120,7 @@ export class ResilientBudgetStore implements BudgetStore {
     }
     // This instance's own use: the rest of the shared window is unknown while Redis is away.
     const local = await this.#local.snapshot(now, windowMs)
-    return { ...local, pausedUntil: this.#pausedUntil > now ? this.#pausedUntil : 0 }
+    return { ...local, pausedUntil: this.#pausedUntil > now ? this.#pausedUntil : 0, share: this.#instances }
   }
 
   async pause(until: number): Promise<void> {

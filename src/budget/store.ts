@@ -40,6 +40,11 @@ export interface BudgetSnapshot {
   readonly pausedUntil: number
   /** Stamps in the window per app (team mode). */
   readonly byApp: Readonly<Record<string, number>>
+  /**
+   * While this instance grants on its own (Redis away), it may grant 1/share of the limit, and the
+   * figures above are its own use only. Absent: the figures are the whole ledger's.
+   */
+  readonly share?: number
 }
 
 export interface BudgetStore {
@@ -47,9 +52,9 @@ export interface BudgetStore {
   take(request: TakeRequest): Promise<TakeResult>
   /**
    * When the next `count` slots free up, earliest first: the k-th oldest stamp's time plus the
-   * window. Fewer entries than asked when fewer stamps are in the window.
+   * window (only `app`'s stamps when given). Fewer entries than asked when fewer stamps are in the window.
    */
-  freeTimes(now: number, windowMs: number, count: number): Promise<number[]>
+  freeTimes(now: number, windowMs: number, count: number, app?: string): Promise<number[]>
   snapshot(now: number, windowMs: number): Promise<BudgetSnapshot>
   /** Stops every grant until `until` (an upstream 429 taught us the window is full). */
   pause(until: number): Promise<void>

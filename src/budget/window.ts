@@ -67,10 +67,12 @@ export class RollingWindow {
     return { granted: true, used: used + cost }
   }
 
-  freeTimes(now: number, windowMs: number, count: number): number[] {
+  freeTimes(now: number, windowMs: number, count: number, app?: string): number[] {
     this.prune(now, windowMs)
     const out: number[] = []
-    for (let i = this.#head; i < this.#stamps.length && out.length < count; i++) out.push((this.#stamps[i] ?? 0) + windowMs)
+    for (let i = this.#head; i < this.#stamps.length && out.length < count; i++) {
+      if (app === undefined || this.#apps[i] === app) out.push((this.#stamps[i] ?? 0) + windowMs)
+    }
     return out
   }
 

@@ -3,6 +3,7 @@ import type { GatewayRequest, GatewayResponse, Handler, HeaderMap, Stage } from 
 import { withoutWait } from '../http/prefer.js'
 import { answerPreferences } from '../mock/prefer.js'
 import { RequestAborted } from '../upstream/client.js'
+import { notModified, notModifiedAnswer, revalidated, validatorsOf, withEtag, type Validators } from './conditional.js'
 import { CACHE_STATUS, errorWithStatus, failedAnswer, failedError, noStore, seconds, withStatus } from './answers.js'
 import { requestDirectives, type RequestDirectives } from './directives.js'
 import { checkPurgePrefix, invalidatedBy } from './invalidation.js'
@@ -73,7 +74,8 @@ interface Flight extends FlightState {
 }
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-// Conditional requests would get a body-less 304 that could be neither stored nor shared.
+// A shared fetch must bring a whole answer: the app's validators are answered by the cache itself
+// (conditionalMiss below sends them upstream on a miss, outside the shared fetches).
 const CONDITIONAL = new Set(['if-none-match', 'if-modified-since', 'if-match', 'if-unmodified-since', 'if-range'])
 
 /**
@@ -191,7 +193,7 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
           }
           token = got.token
         }
-        const response = await next(forAll)
+        const response = withEtag(await next(forAll))
         const settled = settle(key, normalisePath(request.path), params, response, state)
         written = settled.shared
         return { response, stored: settled.stored }
@@ -279,6 +281,32 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
     return withStatus(leader ? response : { ...response, upstreamCalls: 0 }, status)
   }
 
+  /**
+   * A conditional GET the cache cannot answer goes upstream with its validators, on its own (a
+   * shared fetch must bring a whole answer). Hubstaff's 304 goes back to the app, and when it
+   * vouches for the entry the cache held, that entry is fresh again.
+   */
+  async function conditionalMiss(next: Handler, request: GatewayRequest, key: string, params: readonly QueryParam[], forward: Forward, held: Entry | undefined, validators: Validators): Promise<GatewayResponse> {
+    const response = withEtag(
+      await next(request).catch((error: unknown) => {
+        throw errorWithStatus(error, `fwd=${forward}`)
+      }),
+    )
+    if (response.status !== 304) {
+      const state: FlightState = { controller: new AbortController(), background: false, storable: !requestDirectives(request.headers).noStore, tainted: false, waiters: 1, done: false }
+      const settled = settle(key, normalisePath(request.path), params, response, state)
+      return withStatus(response, settled.stored ? `fwd=${forward}; stored` : `fwd=${forward}`)
+    }
+    const now = clock()
+    if (held === undefined || lookup(key, now) !== held) return withStatus(response, `fwd=${forward}`)
+    const { ttlMs } = policy.freshness(normalisePath(request.path), params, now)
+    const fresh = revalidated(held, response, validators, now, ttlMs)
+    // Else the app's copy is current and the cache's is not.
+    if (fresh === undefined) store.delete(key)
+    else if (store.set(key, fresh)) void shared?.set(key, fresh, ttlMs)
+    return withStatus(response, fresh === undefined ? `fwd=${forward}` : `fwd=${forward}; detail=revalidated`)
+  }
+
   /** Drops here, then in the shared tier and on the other instances, what a write to `path` may have changed. */
   async function dropAfterWrite(written: string): Promise<void> {
     // Keys hold normalised paths: `/v2/projects/7/` is the write to `/v2/projects/7`.
@@ -318,6 +346,12 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
       // Answers the mock shapes by preference (`Prefer: code=404`) are kept apart from the plain ones.
       const key = cacheKey(identity(request), parsedKey(parsed, { variant: answerPreferences(request.headers.prefer) }))
       const wants = requestDirectives(request.headers)
+      const validators = validatorsOf(request.headers)
+      // A hit answers the app's validators itself: 304 when they match what it would send.
+      const answer = (hit: Entry, status: string): GatewayResponse => {
+        const response = fromCache(hit, now, status)
+        return validators !== undefined && notModified(validators, response.headers, hit.body, hit.storedAt) ? notModifiedAnswer(response) : response
+      }
       let entry = lookup(key, now)
       let adopted = false
       // A local miss (or a local entry past its freshness) asks the shared tier before Hubstaff.
@@ -332,12 +366,12 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
         if (wants.noCache || !young) forward = 'request'
         else if (now < entry.freshUntil) {
           counts.hits++
-          return fromCache(entry, now, `hit; ttl=${seconds(entry.freshUntil - now)}${adopted ? '; detail=shared' : ''}`)
+          return answer(entry, `hit; ttl=${seconds(entry.freshUntil - now)}${adopted ? '; detail=shared' : ''}`)
         } else if (now < entry.freshUntil + swrMs) {
           counts.hits++
           // RFC 5861 §3: serve the stale answer now, refresh in the background.
           if (!wants.onlyIfCached) revalidate(next, request, key, params)
-          return fromCache(entry, now, `hit; ttl=${seconds(entry.freshUntil - now)}; detail=stale-while-revalidate`)
+          return answer(entry, `hit; ttl=${seconds(entry.freshUntil - now)}; detail=stale-while-revalidate`)
         }
       }
       if (wants.onlyIfCached) {
@@ -346,6 +380,7 @@ export function cacheStage(options: CacheOptions = {}): CacheStage {
         })
       }
       counts.misses++
+      if (validators !== undefined) return conditionalMiss(next, request, key, params, forward, entry, validators)
       return fetchThrough(next, request, key, params, forward, wants)
     }
   }

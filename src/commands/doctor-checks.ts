@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { constants } from 'node:fs'
 import { access, readdir, stat } from 'node:fs/promises'
-import { isIP } from 'node:net'
+import { connect, isIP } from 'node:net'
 import { join } from 'node:path'
 import { ANONYMOUS } from '../apps.js'
 import type { Source } from '../config/load.js'
-import type { Config, SettingKey } from '../config/settings.js'
+import type { Config, Mode, SettingKey } from '../config/settings.js'
 import { isGatewayError } from '../errors.js'
 import { Gateway } from '../gateway.js'
 import { createRedisClient, whenReady } from '../redis-client.js'
@@ -42,9 +42,10 @@ function isLoopback(host: string): boolean {
 }
 
 /** Settings that are valid but risky: exposure without keys, a token on the command line. */
-export function configChecks(config: Config, sources: Readonly<Record<SettingKey, Source>>): Check[] {
+export function configChecks(config: Config, sources: Readonly<Record<SettingKey, Source>>, mode: Mode): Check[] {
   const checks: Check[] = []
-  const summary = `settings valid (mode ${config.mode ?? 'live when a token is known, else mock'}, upstream ${config.upstream}, budget ${config.budget} per ${config.budgetWindow} s)`
+  const why = config.mode !== undefined ? '' : mode === 'mock' ? ': no refresh token is known' : ': a refresh token is known'
+  const summary = `settings valid (serve runs in ${mode} mode${why}; upstream ${config.upstream}, budget ${config.budget} per ${config.budgetWindow} s)`
   checks.push(check('config', 'ok', summary))
   if (!isLoopback(config.host) && config.apps.length === 0) {
     checks.push(
@@ -72,7 +73,7 @@ export async function stateDirChecks(config: Config): Promise<Check[]> {
     info = await stat(dir)
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return [check('state dir', 'warn', `${dir} does not exist yet; serve creates it (mode 0700) on first start`, `mkdir -m 700 ${dir}`)]
+      return [check('state dir', 'ok', `${dir} does not exist yet; serve creates it (mode 0700) on first start`, undefined, { missing: true })]
     }
     return [check('state dir', 'fail', `cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, `check the path given with --state-dir`)]
   }
@@ -125,26 +126,48 @@ export async function redisCheck(config: Config): Promise<Check> {
 
 const LOGIN_FIX = 'run `hubstaff-gateway login`, or set HUBSTAFF_REFRESH_TOKEN to a new personal access token (https://developer.hubstaff.com/personal_access_tokens)'
 
+/** What the token store holds (or why it cannot be read), and the mode serve would start in. */
+export async function plannedMode(config: Config): Promise<{ mode: Mode; stored: StoredTokens | undefined; unreadable?: Error; location: string }> {
+  const { store, close } = openTokenStore(config)
+  try {
+    const stored = await store.read()
+    const known = chooseRefreshToken(stored, config.refreshToken) !== undefined
+    return { mode: config.mode ?? (known ? 'live' : 'mock'), stored, location: store.location }
+  } catch (err) {
+    // serve moves an unreadable store aside and starts from the configured token, if any.
+    return { mode: config.mode ?? (config.refreshToken === undefined ? 'mock' : 'live'), stored: undefined, unreadable: err as Error, location: store.location }
+  } finally {
+    await close()
+  }
+}
+
+/** Whether serve in `mode` with these settings calls Hubstaff (and so needs a token). */
+function needsToken(config: Config, mode: Mode): boolean {
+  return mode === 'live' || mode === 'record' || (mode === 'replay' && config.fallback === 'record-missing')
+}
+
 /**
  * The token and the upstream, through an in-process gateway in live mode, exactly as serve would
  * use them: the exchange goes through the TokenManager (lock, re-read, rotation persisted) and the
  * request through the pipeline, so it is charged to the budget ledger like any other.
  */
-export async function tokenAndUpstreamChecks(config: Config, timeoutMs: number): Promise<Check[]> {
-  const { store, close } = openTokenStore(config)
-  let stored: StoredTokens | undefined
-  try {
-    stored = await store.read()
-  } catch (err) {
-    await close()
+export async function tokenAndUpstreamChecks(config: Config, timeoutMs: number, planned: Awaited<ReturnType<typeof plannedMode>>): Promise<Check[]> {
+  const { stored, mode } = planned
+  if (planned.unreadable !== undefined) {
     return [
-      check('token', 'fail', (err as Error).message, `move ${store.location} away and ${LOGIN_FIX}`),
+      check('token', 'fail', planned.unreadable.message, `move ${planned.location} away and ${LOGIN_FIX}`),
       check('upstream', 'skip', 'needs a token'),
     ]
   }
-  await close()
   if (chooseRefreshToken(stored, config.refreshToken) === undefined) {
-    return [check('token', 'fail', 'no refresh token is known (the store is empty and none is configured)', LOGIN_FIX), check('upstream', 'skip', 'needs a token')]
+    if (!needsToken(config, mode)) {
+      // The documented set-up without a token: the mock answers /v2 and nothing reaches Hubstaff.
+      return [
+        check('token', 'ok', `none known; serve runs in ${mode} mode, which needs none (for live mode: hubstaff-gateway login, or set HUBSTAFF_REFRESH_TOKEN)`),
+        check('upstream', 'skip', `${mode} mode does not call Hubstaff`),
+      ]
+    }
+    return [check('token', 'fail', `no refresh token is known (the store is empty and none is configured), and ${mode} mode needs one`, LOGIN_FIX), check('upstream', 'skip', 'needs a token')]
   }
   const before = stored?.refreshedAt
   let gateway: Gateway
@@ -187,8 +210,33 @@ export async function tokenAndUpstreamChecks(config: Config, timeoutMs: number):
   }
 }
 
+/**
+ * A TCP connection to the upstream, opened and closed again: when nothing listens there the request
+ * is not sent at all, so a refused connection costs no budget.
+ */
+function reachable(origin: string, timeoutMs: number): Promise<string | undefined> {
+  const url = new URL(origin)
+  const port = Number(url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : url.port)
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  return new Promise((resolve) => {
+    const socket = connect({ host, port })
+    const done = (problem: string | undefined) => {
+      socket.destroy()
+      resolve(problem)
+    }
+    socket.setTimeout(timeoutMs, () => done(`no connection within ${timeoutMs / 1000} s`))
+    socket.once('connect', () => done(undefined))
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message))
+  })
+}
+
 async function upstreamCheck(gateway: Gateway, config: Config, timeoutMs: number): Promise<Check> {
   const started = Date.now()
+  const unreachable = await reachable(config.upstream, timeoutMs)
+  if (unreachable !== undefined) {
+    return check('upstream', 'fail', `cannot connect to ${config.upstream} (${unreachable}); nothing was sent, no budget spent`, `check the network, a proxy, and --upstream (${config.upstream})`, { code: unreachable })
+  }
+  const signal = AbortSignal.timeout(timeoutMs)
   try {
     const answer = await gateway.handle({
       id: `doctor-${randomUUID()}`,
@@ -198,7 +246,7 @@ async function upstreamCheck(gateway: Gateway, config: Config, timeoutMs: number
       // A cached answer would say nothing about Hubstaff now.
       headers: { accept: 'application/json', 'cache-control': 'no-cache' },
       body: undefined,
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
       app: ANONYMOUS,
     })
     const ms = Date.now() - started
@@ -215,6 +263,9 @@ async function upstreamCheck(gateway: Gateway, config: Config, timeoutMs: number
           : `Hubstaff answered ${answer.status}; try again later (https://status.hubstaff.com)`
     return check('upstream', answer.status === 429 ? 'warn' : 'fail', `GET ${config.upstream}/v2/users/me answered ${answer.status} in ${ms} ms`, fix, { status: answer.status, ms })
   } catch (err) {
+    if (signal.aborted) {
+      return check('upstream', 'fail', `GET ${config.upstream}/v2/users/me did not answer within ${timeoutMs / 1000} s (doctor's --timeout)`, `try again, or give it longer with --timeout SECONDS; https://status.hubstaff.com says whether Hubstaff is slow`, { code: 'timeout' })
+    }
     const code = isGatewayError(err) ? err.code : undefined
     const fix = code === 'HSG_BUDGET_EXHAUSTED' ? 'the hourly budget is spent; wait for the window to roll' : `check the network, a proxy, and --upstream (${config.upstream})`
     return check('upstream', code === 'HSG_BUDGET_EXHAUSTED' ? 'warn' : 'fail', (err as Error).message, fix, { code })

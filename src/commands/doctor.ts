@@ -25,6 +25,7 @@ export const doctorCommand: Command = {
     'Checks what serve needs, in order: the settings; the state dir (0700) and the files holding tokens (0600); the token ' +
     '(exchanged through the token store when needed, rotation-safe, then its expiry and scopes; never printed); Hubstaff ' +
     '(one GET /v2/users/me, charged to the budget like any request); the budget left; and Redis with --redis. ' +
+    'With no token and no --mode, serve runs the mock, and doctor says so without failing. ' +
     'Each check prints ok, warn, FAIL or skip, with the fix. Exit code 1 when a check fails, 2 when the settings are invalid.',
   options: [JSON_OPTION, { name: 'timeout', type: 'string', value: 'SECONDS', description: 'give up on the token endpoint or Hubstaff after this long', defaultText: '15' }],
   settings: ['stateDir', 'refreshToken', 'authUrl', 'upstream', 'redis'],
@@ -49,10 +50,15 @@ export const doctorCommand: Command = {
     }
     const { config, sources } = loaded
     // The checks (and the whole gateway) load only when doctor runs.
-    const { configChecks, redisCheck, stateDirChecks, tokenAndUpstreamChecks } = await import('./doctor-checks.js')
-    const checks: Check[] = [...configChecks(config, sources), ...(await stateDirChecks(config))]
+    const { configChecks, plannedMode, redisCheck, stateDirChecks, tokenAndUpstreamChecks } = await import('./doctor-checks.js')
+    const planned = await plannedMode(config)
+    // Before the token checks, which rewrite the token file: its mode is the user's, not theirs.
+    let stateDir = await stateDirChecks(config)
     const redis = await redisCheck(config)
-    checks.push(...(await tokenAndUpstreamChecks(config, timeout * 1000)), redis)
+    const token = await tokenAndUpstreamChecks(config, timeout * 1000, planned)
+    // An exchange creates a missing state dir: say what is there now, not that it is missing.
+    if (stateDir.some((c) => c.details?.missing === true)) stateDir = await stateDirChecks(config)
+    const checks: Check[] = [...configChecks(config, sources, planned.mode), ...stateDir, ...token, redis]
     const ok = !checks.some((c) => c.status === 'fail')
     if (json) printJson(io, { ok, checks })
     else render(io, checks)

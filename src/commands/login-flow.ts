@@ -3,7 +3,7 @@ import * as oidc from 'openid-client'
 import { ConfigError } from '../errors.js'
 import { seedHash, type StoredTokens } from '../token/store.js'
 import { startCallbackServer, type Callback } from './login-callback.js'
-import { DEFAULT_SCOPE } from './login-scope.js'
+import { DEFAULT_CALLBACK_PORT, DEFAULT_SCOPE } from './login-scope.js'
 import { printJson, relative, settingsOf, tokenFacts } from './support.js'
 import { openTokenStore } from './token-access.js'
 import type { CommandContext } from './types.js'
@@ -46,10 +46,10 @@ export async function runLogin({ cli, io }: CommandContext): Promise<number> {
   const config = settingsOf({ cli, io, version: '' })
   if (config.clientId === undefined || config.clientSecret === undefined) {
     throw new ConfigError(
-      `login needs the client id and secret of your Hubstaff app: set HUBSTAFF_GATEWAY_CLIENT_ID and HUBSTAFF_GATEWAY_CLIENT_SECRET (or --client-id, --client-secret); create the app at https://developer.hubstaff.com with the redirect URI http://localhost:<port>/callback`,
+      `login needs the client id and secret of your Hubstaff app: set HUBSTAFF_GATEWAY_CLIENT_ID and HUBSTAFF_GATEWAY_CLIENT_SECRET (or --client-id, --client-secret); create the app at https://developer.hubstaff.com with the redirect URI http://localhost:${DEFAULT_CALLBACK_PORT}/callback`,
     )
   }
-  const port = wholeNumber(cli.options['callback-port'], 'callback-port', 0, 65535, 0)
+  const port = wholeNumber(cli.options['callback-port'], 'callback-port', 0, 65535, DEFAULT_CALLBACK_PORT)
   const timeoutMs = wholeNumber(cli.options.timeout, 'timeout', 1, 3600, 300) * 1000
   const scopeOption = cli.options.scope
   const scope = typeof scopeOption === 'string' ? scopeOption.trim() : DEFAULT_SCOPE

@@ -196,7 +196,7 @@ export function loadConfig(
     }
     sources[key] = source
     if (source === 'default') {
-      config[key] = 'envDefault' in spec ? spec.envDefault(env) : spec.default
+      config[key] = 'envDefault' in spec && spec.envDefault !== undefined ? spec.envDefault(env) : spec.default
       continue
     }
     // A config file names paths as seen from its own folder, wherever the gateway is started.

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import { ConfigError } from '../errors.js'
 import { defaultStateDir, defaultStateDirText } from './state-dir.js'
 import { appsSchema, bool, cachePolicySchema, FALLBACKS, hostNames, httpUrl, json, jsonPaths, LOG_LEVELS, MOCK_SIZES, MODES, msRange, oneOf, redisUrl, seconds, span, text, webOrigins, wholeNumber } from './values.js'
 
@@ -194,6 +195,14 @@ export const SETTINGS = {
     default: 60,
     allowed: 'seconds, from 1 to 3600',
     description: 'How long all upstream traffic pauses after a Hubstaff 429 that has no usable Retry-After.',
+  }),
+  budgetMaxPause: setting({
+    flag: 'budget-max-pause',
+    schema: seconds(1, 86_400),
+    default: undefined,
+    defaultText: 'one --budget-window',
+    allowed: 'seconds, from 1 to 86400',
+    description: "The longest pause a Retry-After of Hubstaff (or of its token endpoint) can impose; a longer one is cut to this, and so is one found in the ledger at start-up.",
   }),
   budgetChargeTokenExchanges: setting({
     flag: 'budget-charge-token-exchanges',
@@ -553,6 +562,18 @@ type Defaulted<K extends SettingKey> = (typeof SETTINGS)[K]['default'] extends u
 export type Config = { readonly [K in SettingKey]: Defaulted<K> }
 
 export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[]
+
+/**
+ * The rules between settings that no one setting's schema can state. A broken one stops start-up
+ * with one line and exit code 2, like a bad value.
+ */
+export function checkSettingRelations(config: Pick<Config, 'budget' | 'budgetReserve'>): void {
+  if (config.budgetReserve >= config.budget) {
+    throw new ConfigError(
+      `invalid --budget-reserve ${config.budgetReserve}: expected fewer than --budget ${config.budget} (the reserve is the part of each window only interactive apps may use)`,
+    )
+  }
+}
 
 export function envName(flag: string): string {
   return 'HUBSTAFF_GATEWAY_' + flag.toUpperCase().replaceAll('-', '_')

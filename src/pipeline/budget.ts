@@ -32,7 +32,9 @@ export function budgetStage(engine: BudgetEngine, options: BudgetStageOptions): 
       // The journal and the metrics show the wait of the requests that queued.
       if (answer.status !== 429) return queuedMs > 0 ? { ...answer, upstreamCalls: calls, queueWaitMs: queuedMs } : { ...answer, upstreamCalls: calls }
       const pausedUntil = await engine.noteUpstream429(retryAfterMs(answer.headers['retry-after'], now()))
-      if (pausedUntil > deadline) throw engine.refusal(pausedUntil, 'Hubstaff answered 429 (another client may share its limit); upstream traffic is paused.')
+      if (pausedUntil > deadline) {
+        throw engine.refusal(pausedUntil, 'Hubstaff answered 429 (another client may share its limit); upstream traffic is paused.', 'upstream-pause', app)
+      }
     }
   }
 }

@@ -44,11 +44,8 @@ export function planReserver(engine: BudgetEngine, maxWaitMs: number): PlanBudge
       await engine.acquire({ app: request.app, cost, waitMs, signal: request.signal })
     },
     async refusal(request, cost, detail) {
-      const retryAfter = Math.max(1, Math.ceil((await engine.freeIn(request.app, Math.min(cost, engine.capacity(request.app)))) / 1000))
-      return new GatewayError('HSG_BUDGET_EXHAUSTED', `${detail} Retry in ${retryAfter} s, or send "Prefer: wait=${retryAfter}" to queue.`, {
-        headers: { 'retry-after': String(retryAfter), ...engine.headers() },
-        extensions: { retryAfter },
-      })
+      const freeIn = await engine.freeIn(request.app, Math.min(cost, engine.capacity(request.app)))
+      return engine.refusalAfter(freeIn, detail, undefined, request.app)
     },
   }
 }

@@ -1,4 +1,5 @@
-import { DAY_MS, smallestUnit, type RangeKind, type RangedEndpoint, type Span } from './ranges.js'
+import { DAY_MS, smallestUnit, type DateKind, type Span } from '../api/dates.js'
+import type { RangedEndpoint } from '../api/ranges.js'
 
 /**
  * How a range is cut. Cuts fall on UTC midnights where the pieces are a day or longer (so that the
@@ -6,9 +7,9 @@ import { DAY_MS, smallestUnit, type RangeKind, type RangedEndpoint, type Span } 
  * than the smallest unit is not cut again.
  */
 
-/** The grid cuts snap to, in the span's own numbers (ms for `time`, days for `date`). */
-function dayGrid(kind: RangeKind): number {
-  return kind === 'time' ? DAY_MS : 1
+/** The grid cuts snap to, in the span's own numbers (ms for `date-time`, days for `date`). */
+function dayGrid(kind: DateKind): number {
+  return kind === 'date-time' ? DAY_MS : 1
 }
 
 function snap(value: number, grid: number): number {
@@ -29,21 +30,25 @@ function cutInto(span: Span, k: number, grid: number, max: number): Span[] | und
   return pieces.every((p) => p.hi - p.lo <= max) ? pieces : undefined
 }
 
-/** The longest span the endpoint accepts, in the span's own numbers. */
-export function maxSpan(endpoint: RangedEndpoint): number {
-  return endpoint.kind === 'time' ? endpoint.maxDays * DAY_MS : endpoint.maxDays
+/**
+ * The longest span the endpoint accepts, in the span's own numbers; Infinity where Hubstaff
+ * documents none (such a range is cut only after a blank reply, never up front).
+ */
+export function maxSpan(endpoint: Pick<RangedEndpoint, 'kind' | 'maxDays'>): number {
+  if (endpoint.maxDays === undefined) return Infinity
+  return endpoint.kind === 'date-time' ? endpoint.maxDays * DAY_MS : endpoint.maxDays
 }
 
 /**
  * The fewest pieces any cut of `span` has, from its length alone: each piece is at most the
  * endpoint's longest span. Constant time, so a plan is sized (and refused) before anything is cut.
  */
-export function fewestPieces(endpoint: RangedEndpoint, span: Span): number {
+export function fewestPieces(endpoint: Pick<RangedEndpoint, 'kind' | 'maxDays'>, span: Span): number {
   return Math.max(1, Math.ceil((span.hi - span.lo) / maxSpan(endpoint)))
 }
 
 /** How many cells `dayCells` makes of `span`, without making them. */
-export function dayCellCount(kind: RangeKind, span: Span): number {
+export function dayCellCount(kind: DateKind, span: Span): number {
   const grid = dayGrid(kind)
   return Math.max(1, Math.ceil(span.hi / grid) - Math.floor(span.lo / grid))
 }
@@ -52,7 +57,7 @@ export function dayCellCount(kind: RangeKind, span: Span): number {
  * A range longer than the endpoint allows, cut up front into as few pieces as fit (day-aligned),
  * instead of sending it for Hubstaff's 400.
  */
-export function cutToMaxSpan(endpoint: RangedEndpoint, span: Span): Span[] {
+export function cutToMaxSpan(endpoint: Pick<RangedEndpoint, 'kind' | 'maxDays'>, span: Span): Span[] {
   const max = maxSpan(endpoint)
   const length = span.hi - span.lo
   if (length <= max) return [span]
@@ -70,7 +75,7 @@ export function cutToMaxSpan(endpoint: RangedEndpoint, span: Span): Span[] {
  * on an hour (or, for a time range under two hours, in the middle). Undefined when the piece is
  * already the smallest: then only a lower `page_limit` can help.
  */
-export function bisect(kind: RangeKind, span: Span): [Span, Span] | undefined {
+export function bisect(kind: DateKind, span: Span): [Span, Span] | undefined {
   const length = span.hi - span.lo
   const unit = smallestUnit(kind)
   if (length <= unit) return undefined
@@ -101,7 +106,7 @@ export function lowerPageLimit(current: number | undefined): number | undefined 
  * what later queries share ("the last 7 days" asked every minute has six days in common with the
  * one before), so they are what the gateway keeps.
  */
-export function dayCells(kind: RangeKind, span: Span): Span[] {
+export function dayCells(kind: DateKind, span: Span): Span[] {
   const grid = dayGrid(kind)
   const cells: Span[] = []
   let lo = span.lo
@@ -114,7 +119,7 @@ export function dayCells(kind: RangeKind, span: Span): Span[] {
 }
 
 /** Whether a piece is exactly one UTC day. */
-export function isWholeDay(kind: RangeKind, span: Span): boolean {
+export function isWholeDay(kind: DateKind, span: Span): boolean {
   const grid = dayGrid(kind)
   return span.hi - span.lo === grid && span.lo % grid === 0
 }

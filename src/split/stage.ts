@@ -8,7 +8,9 @@ import { blankForm, isBlankError } from './detect.js'
 import { KeptResults, type KeptResult } from './keep.js'
 import { renderPage } from './merge.js'
 import { bisect, cutToMaxSpan, dayCellCount, dayCells, fewestPieces, isWholeDay, lowerPageLimit, maxSpan } from './plan.js'
-import { endpointFor, formatSpan, parseSpan, type RangedEndpoint, type Span } from './ranges.js'
+import { parseSpan, type Span } from '../api/dates.js'
+import { rangedEndpointFor, type RangedEndpoint } from '../api/ranges.js'
+import { formatIn, formOf, type RangeForm } from './form.js'
 import type { PlanBudget } from './budget.js'
 import { PieceAnswer, PlanRefused, runPlan, type PlanPiece, type PlanResult, type StoredPiece } from './walk.js'
 
@@ -77,6 +79,8 @@ interface PlanFlight {
 interface Ranged {
   readonly endpoint: RangedEndpoint
   readonly span: Span
+  /** How the app wrote its range: every piece is written the same way. */
+  readonly form: RangeForm
   readonly params: readonly QueryParam[]
   readonly startId: number
   readonly limit: number | undefined
@@ -106,11 +110,13 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
 
   function ranged(request: GatewayRequest): Ranged | undefined {
     if (request.method !== 'GET' || request.body !== undefined) return undefined
-    const endpoint = endpointFor(request.path)
+    const endpoint = rangedEndpointFor(request.path)
     if (endpoint === undefined) return undefined
     const parsed = parseRequest(request)
     const { params } = parsed
-    const span = parseSpan(endpoint.kind, paramValue(params, `${endpoint.param}[start]`), paramValue(params, `${endpoint.param}[stop]`))
+    const start = paramValue(params, `${endpoint.param}[start]`)
+    const stop = paramValue(params, `${endpoint.param}[stop]`)
+    const span = parseSpan(endpoint.kind, start, stop)
     const startId = whole(paramValue(params, 'page_start_id')) ?? 0
     const limit = whole(paramValue(params, 'page_limit'))
     // Malformed, reversed or empty ranges and bad page parameters go as sent: Hubstaff's 400 says why.
@@ -118,14 +124,14 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     const rest = params.filter((p) => !PAGE_PARAMS.has(p.name))
     const rangeFree = rest.filter((p) => p.name !== `${endpoint.param}[start]` && p.name !== `${endpoint.param}[stop]`)
     const id = identity(request)
-    return { endpoint, span, params, startId, limit, key: `${id} ${parsedKey({ ...parsed, params: rest })}`, dayKey: `${id} ${parsedKey({ ...parsed, params: rangeFree })}#` }
+    return { endpoint, span, form: formOf(endpoint.kind, start ?? '', stop ?? ''), params, startId, limit, key: `${id} ${parsedKey({ ...parsed, params: rest })}`, dayKey: `${id} ${parsedKey({ ...parsed, params: rangeFree })}#` }
   }
 
   const dayKeyOf = (r: Ranged, span: Span) => `${r.dayKey}${span.lo}-${span.hi}`
 
   /** How long a piece of `r` is fresh: the cache's freshness for the same query over the piece's range. */
   function ttlOf(path: string, r: Ranged, span: Span, now: number): number {
-    const ends = formatSpan(r.endpoint.kind, span)
+    const ends = formatIn(r.form, span)
     const params = r.params.map((p) => (p.name === `${r.endpoint.param}[start]` ? { name: p.name, values: [ends.start] } : p.name === `${r.endpoint.param}[stop]` ? { name: p.name, values: [ends.stop] } : p))
     return policy.freshness(path, params, now).ttlMs
   }
@@ -158,7 +164,7 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     const budget = options.reserve?.()
     let result: PlanResult
     try {
-      result = await runPlan({ endpoint: r.endpoint, request, next, concurrency, reserve: budget, spent, cut, preloaded }, pieces)
+      result = await runPlan({ endpoint: r.endpoint, form: r.form, request, next, concurrency, reserve: budget, spent, cut, preloaded }, pieces)
     } catch (err) {
       if (!(err instanceof PlanRefused)) throw err
       throw await refusedPart(request, r, err, budget, pieces.length + (spent > 0 ? 1 : 0))

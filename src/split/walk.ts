@@ -6,7 +6,9 @@ import type { PlanBudget } from './budget.js'
 import { Merger, type MergedList, Yielder } from './merge.js'
 import { bisect, lowerPageLimit } from './plan.js'
 import { pieceQuery } from './query.js'
-import { formatSpan, type RangedEndpoint, type Span } from './ranges.js'
+import type { Span } from '../api/dates.js'
+import type { RangedEndpoint } from '../api/ranges.js'
+import { formatIn, type RangeForm } from './form.js'
 
 /** Slots reserved for a plan, handed to the budget stage one upstream call at a time. */
 export class PlanCredit {
@@ -62,6 +64,8 @@ export interface PlanPiece {
 
 export interface PlanContext {
   readonly endpoint: RangedEndpoint
+  /** How the app wrote its range: every piece is written the same way. */
+  readonly form: RangeForm
   /** The app's request, whose other parameters and headers every piece carries. */
   readonly request: GatewayRequest
   readonly next: Handler
@@ -150,7 +154,7 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
   }
 
   const fetchPage = async (piece: PlanPiece, cursor: number | undefined, limit: number | undefined): Promise<GatewayResponse | 'blank'> => {
-    const ends = formatSpan(endpoint.kind, piece.span)
+    const ends = formatIn(ctx.form, piece.span)
     const query = pieceQuery(request.query, { param: endpoint.param, start: ends.start, stop: ends.stop, pageStartId: cursor, pageLimit: limit })
     try {
       const answer = await slots.run(() => {
@@ -254,13 +258,13 @@ function fail(error: Error): never {
 }
 
 function describe(ctx: PlanContext, piece: PlanPiece, cursor: number | undefined, limit: number | undefined): string {
-  const ends = formatSpan(ctx.endpoint.kind, piece.span)
+  const ends = formatIn(ctx.form, piece.span)
   const query = pieceQuery('', { param: ctx.endpoint.param, start: ends.start, stop: ends.stop, pageStartId: cursor, pageLimit: limit })
   return `GET ${ctx.request.path}?${query}`
 }
 
 function exhausted(ctx: PlanContext, piece: PlanPiece, cursor: number | undefined, limit: number | undefined): GatewayError {
-  const ends = formatSpan(ctx.endpoint.kind, piece.span)
+  const ends = formatIn(ctx.form, piece.span)
   return new GatewayError(
     'HSG_SPLIT_EXHAUSTED',
     `Hubstaff gave a blank reply (its 30-second cut) even to the smallest piece of the range at the lowest page_limit: ${describe(ctx, piece, cursor, limit)}. Narrow the query with user_ids or project_ids, or retry later.`,

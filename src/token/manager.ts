@@ -29,6 +29,8 @@ export interface TokenManagerOptions {
   readonly backoff?: { initialMs: number; maxMs: number }
   /** How often a rejected manager looks at the store again for a token written by someone else, ms. @default 2000 */
   readonly recheckMs?: number
+  /** The longest wait a Retry-After of the token endpoint may impose, ms. @default one hour */
+  readonly maxPauseMs?: number
 }
 
 /** Which refresh token to exchange: the store's rotated one, or a seed the store has never seen. */
@@ -66,6 +68,7 @@ export class TokenManager {
   readonly #now: () => number
   readonly #backoff: { initialMs: number; maxMs: number }
   readonly #recheckMs: number
+  readonly #maxPauseMs: number
 
   #current: StoredTokens | undefined
   #state: TokenState = 'empty'
@@ -93,6 +96,7 @@ export class TokenManager {
     this.#now = options.now ?? Date.now
     this.#backoff = options.backoff ?? { initialMs: 1000, maxMs: 60_000 }
     this.#recheckMs = options.recheckMs ?? 2000
+    this.#maxPauseMs = options.maxPauseMs ?? 3600_000
   }
 
   /** Reads the store; never exchanges (the first request or the proactive timer does). */
@@ -293,7 +297,10 @@ export class TokenManager {
     if (err instanceof TokenEndpointError && err.kind === 'rejected') {
       this.#setState('rejected', {
         code: 'HSG_AUTH_REFRESH_REJECTED',
-        detail: `Hubstaff rejected the refresh token (${err.oauthError ?? `status ${err.status}`}). ${FIX}`,
+        detail:
+          `Hubstaff rejected the refresh token (${err.oauthError ?? `status ${err.status}`}) of the token store ${this.#store.location}. ` +
+          'A refresh token works once: another gateway process, or one started with another state dir (--state-dir), may have rotated it; ' +
+          `start this gateway with that process's state dir, or ${FIX}`,
       })
       this.#log.error({ code: 'HSG_AUTH_REFRESH_REJECTED', status: err.status, oauthError: err.oauthError }, 'refresh token rejected')
       // A proactive refresh still pending would exchange the refused token again.
@@ -302,7 +309,7 @@ export class TokenManager {
     }
     this.#failuresInARow++
     const delay = Math.min(this.#backoff.maxMs, this.#backoff.initialMs * 2 ** (this.#failuresInARow - 1))
-    const wait = Math.max(delay, err instanceof TokenEndpointError ? (err.retryAfterMs ?? 0) : 0)
+    const wait = Math.max(delay, Math.min(this.#maxPauseMs, err instanceof TokenEndpointError ? (err.retryAfterMs ?? 0) : 0))
     const detail = err instanceof Error ? err.message : String(err)
     const code = isGatewayError(err) && err.code === 'HSG_AUTH_LOCK_TIMEOUT' ? err.code : 'HSG_AUTH_REFRESH_UNAVAILABLE'
     this.#setState('degraded', { code, detail: `Token refresh failed (${detail}); retrying in ${Math.ceil(wait / 1000)} s.` })

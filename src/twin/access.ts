@@ -36,8 +36,7 @@ function organizationOf(row: Row): number | undefined {
   return typeof org === 'number' ? org : undefined
 }
 
-export function visible(world: World, row: Row, collection: string): boolean {
-  const orgs = myOrganizations(world)
+export function visible(world: World, row: Row, collection: string, orgs = myOrganizations(world)): boolean {
   if (orgs === undefined) return true
   const org = collection === 'Organization' ? row.id : organizationOf(row)
   return org === undefined || orgs.has(org)

@@ -17,7 +17,10 @@ function projectMemberships(row: Row, world: World, query: Query): unknown {
     if (membership._organization_id !== row._organization_id) continue
     const project = world.get('Project', membership._project_id as number)
     if (project === undefined || (statuses !== undefined && !statuses.includes(String(project.status)))) continue
-    const { id: _id, user_id: _user, ...fields } = membership
+    // The nested record is the membership less what the member already says (whose it is).
+    const fields: Record<string, unknown> = { ...membership }
+    delete fields.id
+    delete fields.user_id
     out.push({ ...fields, project_id: project.id, project_type: project.type, project_status: project.status })
   }
   return out

@@ -1,7 +1,6 @@
-import type { JsonSchema, Operation, Param } from '../api/types.js'
-import type { Collection } from './collection.js'
-import { instantOf, textOf } from './collection.js'
 import type { RangedEndpoint } from '../api/ranges.js'
+import type { JsonSchema, Operation, Param } from '../api/types.js'
+import { instantOf, textOf, type Collection } from './collection.js'
 import type { Row } from './dataset.js'
 import { invalidParams } from './errors.js'
 import { rangeFields, readOpenRange, readRange } from './range.js'
@@ -58,7 +57,8 @@ function typed(param: Param, texts: readonly string[], schemas: Schemas): string
     if (!ok) throw invalidParams(`${param.name} is invalid`)
     if (item.enum !== undefined && !item.enum.map(String).includes(text)) throw invalidParams(`${param.name} does not have a valid value`)
   }
-  return [...texts]
+  // `user_ids=0501` names user 501, as Hubstaff's integer coercion reads it.
+  return item.type === 'integer' ? texts.map((text) => String(Number(text))) : [...texts]
 }
 
 export function wholeParam(query: Query, name: string, fallback: number, min: number): number {
@@ -202,6 +202,7 @@ export function readListQuery(operation: Operation, query: Query, world: World, 
       continue
     }
     const texts = values(query, param)
+    if (texts === undefined && param.required === true) throw invalidParams(`${param.name} is missing`)
     const checked = texts === undefined ? [] : typed(param, texts, schemas)
     if (texts === undefined && !param.name.startsWith('include_') && param.name !== 'status') continue
     const filter = filterFor(param, checked, scope, hide, show)

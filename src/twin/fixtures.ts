@@ -1,3 +1,4 @@
+import { parseDateTime } from '../api/dates.js'
 import type { Dataset, Row } from './dataset.js'
 import { COLLECTIONS, LINKS, LIST_KEYS, ORGANIZATION_VIA, REQUIRED_LINKS, WITHOUT_ID } from './generate/collections.js'
 import { coreDefaults, type Fields } from './generate/fill.js'
@@ -23,8 +24,11 @@ import { isoMicros } from './generate/time.js'
  * the list, the record's index and the field.
  */
 
-/** Records a body may hold at most. */
-export const MAX_FIXTURE_RECORDS = 100_000
+/**
+ * Records a body may hold at most, by default: a `mock import` of a busy account holds a few
+ * hundred thousand; the request body's size is bounded before parsing (`--mock-fixtures-max-bytes`).
+ */
+export const MAX_FIXTURE_RECORDS = 1_000_000
 
 /** The keys a body may use for a collection (its list key, its schema name). */
 export const FIXTURE_KEYS: Readonly<Record<string, string>> = { ...LIST_KEYS, ...Object.fromEntries(COLLECTIONS.map((c) => [c, c])) }
@@ -72,6 +76,8 @@ export interface FixtureOptions {
    * @default false
    */
   readonly recorded?: boolean
+  /** Records the body may hold at most. @default MAX_FIXTURE_RECORDS */
+  readonly maxRecords?: number
   /** Records (objects of the body) to take exactly as they are: only their internal links and, where Hubstaff shows none, an id are added. */
   readonly keep?: ReadonlySet<object>
 }
@@ -91,9 +97,10 @@ export function parseFixtures(body: unknown, options: FixtureOptions): Dataset {
     if (collection === undefined) throw new FixturesError(`not a collection; use one of ${Object.keys(LIST_KEYS).join(', ')} (or a collection name such as Project)`, { key })
     if (!Array.isArray(value)) throw new FixturesError('must be a list of records', { key })
     total += value.length
-    if (total > MAX_FIXTURE_RECORDS) throw new FixturesError(`the fixtures hold more than ${MAX_FIXTURE_RECORDS} records`)
+    const max = options.maxRecords ?? MAX_FIXTURE_RECORDS
+    if (total > max) throw new FixturesError(`the fixtures hold more than ${max} records`)
     const entries = lists.get(collection) ?? []
-    for (const [index, record] of value.entries()) {
+    for (const [index, record] of (value as unknown[]).entries()) {
       if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new FixturesError('must be an object', { key, index })
       entries.push({ key, index, row: structuredClone(record) as Fields, kept: options.keep?.has(record) === true })
     }
@@ -248,8 +255,12 @@ function complete(collection: string, row: Fields, shape: Shape | undefined, ctx
     if (out[field] !== undefined || NOT_COPIED.has(field) || field in LINKS || field.endsWith('_id') || field.endsWith('_ids')) continue
     out[field] = structuredClone(value)
   }
+  // Collections listed by their public organization_id show it (a team payment's is text).
+  if (shape?.kinds.has('organization_id') === true && out.organization_id === undefined && typeof out._organization_id === 'number') {
+    out.organization_id = shape.kinds.get('organization_id') === 'string' ? String(out._organization_id) : out._organization_id
+  }
   // Missing timestamps are now, never before the other one the record gives.
-  const at = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : NaN)
+  const at = (v: unknown) => (typeof v === 'string' ? (parseDateTime(v) ?? NaN) : NaN)
   if (shape?.kinds.has('created_at') === true && out.created_at === undefined) out.created_at = at(out.updated_at) < ctx.now ? out.updated_at : ctx.stamp
   if (shape?.kinds.has('updated_at') === true && out.updated_at === undefined) out.updated_at = at(out.created_at) > ctx.now ? out.created_at : ctx.stamp
   return out as Row

@@ -5,7 +5,7 @@ import { parseFixtures } from './fixtures.js'
 import { buildActivities } from './generate/activity.js'
 import { adoptPlans } from './generate/adopt.js'
 import { LINKS, LIST_KEYS, RECORD_KEYS, WITHOUT_ID } from './generate/collections.js'
-import { Builder, type Draft } from './generate/context.js'
+import { Builder, text, type Draft } from './generate/context.js'
 import { FIRST_NAMES, LAST_NAMES, PROJECT_NAMES, taskSummary } from './generate/names.js'
 import { SIZES } from './generate/plan.js'
 import { DAY_MS } from './generate/time.js'
@@ -123,7 +123,7 @@ class Gathered {
 function keyOf(collection: string, row: Draft): string {
   if (!WITHOUT_ID.has(collection)) return String(row.id)
   const place = row._organization_id ?? row._project_id ?? row._team_id ?? row._integration_id ?? ''
-  return `${String(place)}:${String(row.user_id ?? row.project_id ?? row.time_off_policy_id ?? '')}:${String(row.time_off_policy_id ?? '')}`
+  return `${text(place)}:${text(row.user_id ?? row.project_id)}:${text(row.time_off_policy_id)}`
 }
 
 /**

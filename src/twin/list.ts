@@ -1,5 +1,5 @@
 import type { Operation, Scope } from '../api/types.js'
-import { inScope, scopeValue, visible } from './access.js'
+import { inScope, myOrganizations, scopeValue, visible } from './access.js'
 import { LIST_CACHE, jsonAnswer, type TwinAnswer } from './answer.js'
 import { lowerById } from './collection.js'
 import { expand } from './expand.js'
@@ -146,16 +146,17 @@ export function listAnswer(call: Call, operation: Operation, schema: string, pag
  * A stored collection's list answer: the operation's filters, and the records of the scope's
  * parent (the project of `/v2/projects/{project_id}/tasks`) only.
  */
-export function answerList(call: Call, collection: string, scope: Scope | undefined): TwinAnswer {
+export function answerList(call: Call, collection: string, scope: Scope | undefined, extra: readonly Filter[] = []): TwinAnswer {
   const query = readListQuery(call.operation, call.query, call.world, collection, call.ctx.schemas, call.ctx.ranged(call.operation), call.now)
-  const filters = [...query.filters]
+  const filters = [...query.filters, ...extra]
   if (scope !== undefined) {
     const { field } = scope
     const value = scopeValue(call, scope)
     filters.unshift({ test: (row) => inScope(row, field, value), index: { field, values: [String(value)] } })
   } else {
     // An unscoped list (`/v2/organizations`) holds only what the token's user may reach.
-    filters.unshift({ test: (row, world) => visible(world, row, collection) })
+    const orgs = myOrganizations(call.world)
+    filters.unshift({ test: (row, world) => visible(world, row, collection, orgs) })
   }
   const schema = call.operation.ok.kind === 'list' ? call.operation.ok.schema : collection
   const page = selectPage(call.world, collection, { ...query, filters })

@@ -114,6 +114,13 @@ export class Renderer {
         out[name] = value.map((item: unknown) => (isObject(item) ? render(item, world, depth + 1) : item))
       }
     }
+    // Rows are keyed by numbers; where Hubstaff shows an id as text (a webhook's), so does the twin.
+    if (name === 'id' && resolve(property, this.schemas)?.type === 'string') {
+      return (row, _world, out) => {
+        const value = row[name]
+        if (value !== undefined) out[name] = typeof value === 'number' ? String(value) : value
+      }
+    }
     return plain
   }
 }

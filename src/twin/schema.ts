@@ -32,7 +32,8 @@ export function singular(name: string): string {
   return name
 }
 
-function typeOk(schema: JsonSchema, value: unknown): boolean {
+/** Whether a value has the JSON type a schema names (any value, where it names none). */
+export function fits(schema: JsonSchema, value: unknown): boolean {
   switch (schema.type) {
     case 'string':
       return typeof value === 'string'
@@ -62,7 +63,7 @@ export function violation(schema: JsonSchema | undefined, value: unknown, path: 
   if (s === undefined) return undefined
   const name = path === '' ? 'body' : path
   if (value === null) return s.nullable === true || s.type === undefined ? undefined : `${name} is invalid`
-  if (!typeOk(s, value)) return `${name} is invalid`
+  if (!fits(s, value)) return `${name} is invalid`
   if (s.enum !== undefined && !s.enum.includes(value as string | number)) return `${name} does not have a valid value`
   if (typeof value === 'number') {
     if (s.minimum !== undefined && value < s.minimum) return `${name} must be at least ${s.minimum}`

@@ -4,7 +4,7 @@ import { checkPathLinks, parentCollection, pathId, reachable, scopeValue } from 
 import type { Call } from './context.js'
 import type { Row } from './dataset.js'
 import { invalidParams, staleRecord } from './errors.js'
-import { refName, resolve, violation, type Schemas } from './schema.js'
+import { fits, refName, resolve, violation, type Schemas } from './schema.js'
 import type { World } from './world.js'
 
 /**
@@ -35,8 +35,6 @@ export function readBody(call: Call): Fields {
     } catch {
       throw invalidParams('The request body is not valid JSON')
     }
-  } else if (body?.required === true) {
-    value = {}
   }
   if (!isObject(value)) throw invalidParams('The request body must be a JSON object')
   if (body !== undefined) {
@@ -67,6 +65,8 @@ export function mergeMetadata(current: unknown, sent: unknown): Fields {
 export function fieldsFromBody(world: World, schemas: Schemas, collection: string, body: Fields, current: Row | undefined, now: number): Fields {
   const properties = resolve(schemas[collection], schemas)?.properties ?? {}
   const out: Fields = {}
+  // Nested records are stored last, once the rest of the body has passed: a refusal stores nothing.
+  const nested: [string, string, Fields][] = []
   for (const [key, value] of Object.entries(body)) {
     const property = properties[key]
     if (key === 'id' || key === 'lock_version' || key.startsWith('_')) continue
@@ -78,20 +78,45 @@ export function fieldsFromBody(world: World, schemas: Schemas, collection: strin
     }
     if (property.readOnly === true || property.writeOnly === true) continue
     if (key === 'metadata') out[key] = mergeMetadata(current?.[key], value)
-    else if (property.$ref !== undefined && isObject(value) && current === undefined) out[`${key}_id`] = createNested(world, schemas, refName(property.$ref), value, now).id
+    else if (property.$ref !== undefined && isObject(value) && current === undefined && world.read(refName(property.$ref)) !== undefined) nested.push([key, refName(property.$ref), value])
     else if (resolve(property, schemas)?.type === 'object' && isObject(value) && isObject(current?.[key])) out[key] = { ...current[key], ...value }
-    else out[key] = value
+    else {
+      const fitted = shaped(property, value, schemas, now, world.me)
+      if (fitted !== undefined) out[key] = fitted
+    }
   }
+  const made = nested.map(([key, target, value]) => [key, target, fieldsFromBody(world, schemas, target, value, undefined, now)] as const)
+  for (const [key, target, fields] of made) out[`${key}_id`] = insertRecord(world, schemas, target, fields, now).id
   return out
 }
 
-function createNested(world: World, schemas: Schemas, collection: string, body: Fields, now: number): Row {
-  const fields = fieldsFromBody(world, schemas, collection, body, undefined, now)
-  return insertRecord(world, schemas, collection, fields, now)
+/**
+ * A body value as the record shows it, or undefined when it has no place there. Request and
+ * record shapes differ: a list of days where the record shows one, a number where it shows text.
+ */
+function shaped(property: JsonSchema, value: unknown, schemas: Schemas, now: number, me: number): unknown {
+  const p = resolve(property, schemas)
+  if (p === undefined) return value
+  if (value === null) return p.nullable === true ? null : undefined
+  if (p.type === 'array') return Array.isArray(value) ? value : [value]
+  if (p.type === 'object' || p.properties !== undefined) {
+    // The official document shows some lists as one record (`time_off_request_days`): the first stands for them.
+    const item = Array.isArray(value) ? value.find(isObject) : value
+    if (!isObject(item)) return undefined
+    if (p.properties === undefined) return item
+    const out = defaults(p, schemas, now, me)
+    for (const [key, inner] of Object.entries(p.properties)) {
+      if (item[key] === undefined) continue
+      const fitted = shaped(inner, item[key], schemas, now, me)
+      if (fitted !== undefined) out[key] = fitted
+    }
+    return out
+  }
+  return fits(p, value) ? value : undefined
 }
 
 /** Values a new record's schema requires that the body need not send. */
-function defaults(schema: JsonSchema | undefined, schemas: Schemas, now: number): Fields {
+function defaults(schema: JsonSchema | undefined, schemas: Schemas, now: number, me: number): Fields {
   const s = resolve(schema, schemas)
   const out: Fields = {}
   const properties = s?.properties ?? {}
@@ -104,10 +129,12 @@ function defaults(schema: JsonSchema | undefined, schemas: Schemas, now: number)
     if (name in out) continue
     const p = resolve(properties[name], schemas)
     if (name === 'status') out.status = p?.enum?.[0] ?? 'active'
+    // Who created, invited or approved: the token's user, who made the request.
+    else if (name.endsWith('_by_id')) out[name] = me
     else if (name === 'membership_status') out.membership_status = 'active'
     else if (p?.type === 'array') out[name] = []
     else if (p?.type === 'boolean') out[name] = false
-    else if (p?.type === 'object' && p.$ref === undefined) out[name] = {}
+    else if (p?.type === 'object') out[name] = p.properties === undefined ? {} : defaults(p, schemas, now, me)
     else if (p?.nullable === true) out[name] = null
     else if (name === 'type' || name === 'project_type') out[name] = 'project'
     else if (p?.type === 'string') out[name] = p.enum?.[0] ?? (p.format === 'date-time' ? stamp : '')
@@ -119,7 +146,7 @@ function defaults(schema: JsonSchema | undefined, schemas: Schemas, now: number)
 /** Stores a new record with a fresh id; `fields` win over the schema's defaults. */
 export function insertRecord(world: World, schemas: Schemas, collection: string, fields: Fields, now: number): Row {
   const stored = world.write(collection)
-  const row: Row = { ...defaults(schemas[collection], schemas, now), ...fields, id: stored.allocateId() }
+  const row: Row = { ...defaults(schemas[collection], schemas, now, world.me), ...fields, id: stored.allocateId() }
   stored.insert(row)
   return row
 }
@@ -168,6 +195,10 @@ export function create(call: Call, collection: string): TwinAnswer {
     const parent = call.world.get(parentCollection(twin.scope.param), value)
     if (parent?._organization_id !== undefined && fields._organization_id === undefined) fields._organization_id = parent._organization_id
   }
+  // A new record starts in the state its list shows by default (an invite `pending`, a project `active`).
+  const listing = call.ctx.byTemplate.get(`GET ${call.operation.path}`)?.params.find((p) => p.name === 'status')?.schema
+  const initial = listing?.default ?? listing?.items?.default
+  if (fields.status === undefined && typeof initial === 'string' && initial !== 'all') fields.status = initial
   const row = insertRecord(call.world, call.ctx.schemas, collection, fields, call.now)
   return recordAnswer(call, call.operation, collection, row)
 }

@@ -8,6 +8,7 @@ import type { Config, SettingKey } from '../../src/config/settings.js'
 import { createLogger } from '../../src/logger.js'
 import { startServer, type RunningServer } from '../../plugins/server.js'
 import { startFakeHubstaff, type FakeHubstaff, type FakeHubstaffOptions } from './fake-hubstaff.js'
+import { withTestStateHome } from './state-home.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const BIN = fileURLToPath(new URL('../../bin/hubstaff-gateway.js', import.meta.url))
@@ -20,7 +21,7 @@ export type Settings = Partial<Record<SettingKey, string | number>>
 export function testConfig(settings: Settings): Config {
   const flags: Partial<Record<SettingKey, string>> = {}
   for (const [key, value] of Object.entries(settings)) flags[key as SettingKey] = String(value)
-  return loadConfig({ flags, configFile: undefined }, {}).config
+  return loadConfig({ flags, configFile: undefined }, withTestStateHome({})).config
 }
 
 export interface TestGateway extends RunningServer {
@@ -93,7 +94,7 @@ export interface GatewayProcess {
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('HUBSTAFF')) env[k] = v
-  return { ...env, ...extra }
+  return withTestStateHome({ ...env, ...extra })
 }
 
 /** Spawns the built gateway and waits for its `gateway listening` line. */

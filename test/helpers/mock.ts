@@ -131,6 +131,42 @@ export function dropUnusableTypes(doc: Doc): string[] {
   return dropped
 }
 
+/**
+ * Fields the official document gets wrong, each checked against what Hubstaff answers: required
+ * times that are null while there is nothing to tell (a job site never visited, a member whose
+ * client never reported), and a time of day the document calls a date-time.
+ */
+const NULL_WHEN_NOTHING_TO_TELL = new Set(['JobSite.last_visited_at', 'OrganizationMember.last_client_activity'])
+const TIME_OF_DAY = new Set(['AttendanceSchedule.start_time'])
+
+/**
+ * The Swagger 2 document as JSON Schema the way Hubstaff answers it. Swagger 2 has no null, yet
+ * Hubstaff answers null for a value it does not have: an optional property may be null. Its
+ * generator also drops `is_array` from entity references (`rules`, `time_off_request_days` are
+ * lists of the referenced record): a referenced record may come as a list of it.
+ */
+export function asHubstaffAnswers(doc: Doc): void {
+  const walk = (node: unknown, owner: string): void => {
+    if (typeof node !== 'object' || node === null) return
+    const schema = node as Record<string, unknown>
+    const properties = schema.properties as Record<string, Record<string, unknown>> | undefined
+    if (typeof properties === 'object' && properties !== null) {
+      const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : [])
+      for (const [name, original] of Object.entries(properties)) {
+        walk(original, '')
+        let property: Record<string, unknown> = original
+        if (TIME_OF_DAY.has(`${owner}.${name}`)) property = { type: 'string' }
+        if (typeof property.$ref === 'string') property = { anyOf: [property, { type: 'array', items: { $ref: property.$ref } }] }
+        if (!required.has(name) || NULL_WHEN_NOTHING_TO_TELL.has(`${owner}.${name}`)) property = { anyOf: [property, { type: 'null' }] }
+        properties[name] = property
+      }
+    }
+    for (const [key, value] of Object.entries(schema)) if (key !== 'properties') walk(value, '')
+  }
+  for (const [name, definition] of Object.entries((doc.definitions ?? {}) as Record<string, unknown>)) walk(definition, name)
+  walk(doc.paths, '')
+}
+
 /** A validator for schemas inside `doc`, addressed by JSON pointer (so `$ref`s resolve against it). */
 export function schemaValidator(doc: Doc): (pointer: string[]) => ValidateFunction {
   const ajv = new Ajv({ strict: false, allErrors: true })

@@ -140,6 +140,7 @@ export interface Asked {
   readonly status: number
   readonly headers: Record<string, string>
   readonly text: string
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are read as loose JSON; the assertions check their shape
   json(): any
 }
 
@@ -166,7 +167,9 @@ export function ask(engine: Engine, world: World, method: string, url: string, o
 }
 
 /** Every record of a list, walked page by page to its end. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- records are read as loose JSON
 export function walk(engine: Engine, world: World, url: string, pageLimit: number, now = NOW): { records: any[]; pages: number } {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- records are read as loose JSON
   const records: any[] = []
   let start: number | undefined
   let pages = 0

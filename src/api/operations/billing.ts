@@ -172,7 +172,7 @@ export const BILLING_OPERATIONS: readonly Operation[] = [
     params: [pathParam('organization_id'), ...PAGE, ...range('created', dateTime()), ids('user_ids'), ids('project_ids'), include('users', 'projects')],
     ok: list('team_payments', 'TeamPayment', ['users', 'projects']),
     errors: ERRORS,
-    twin: { kind: 'list', collection: 'TeamPayment', scope: { param: 'organization_id', field: 'organization_id' } },
+    twin: { kind: 'list', collection: 'TeamPayment', scope: { param: 'organization_id', field: '_organization_id' } },
   },
   {
     id: 'getV2ProjectsProjectIdBudgetHistories',

@@ -32,13 +32,18 @@ const optional = new WeakSet<JsonSchema>()
  * optional field is nullable too.
  */
 export function opt(schema: JsonSchema): JsonSchema {
-  const copy: JsonSchema = schema.$ref === undefined ? { ...schema, nullable: true } : { ...schema }
+  const copy: JsonSchema = schema.$ref === undefined ? nullable(schema) : { ...schema }
   optional.add(copy)
   return copy
 }
 
 /** A field always present, yet `null` when there is nothing to show (an activity without a task). */
-export const orNull = (schema: JsonSchema): JsonSchema => ({ ...schema, nullable: true })
+export const orNull = (schema: JsonSchema): JsonSchema => nullable(schema)
+
+/** OpenAPI 3.0 checks `enum` before `nullable`: a nullable enum must list null itself. */
+function nullable(schema: JsonSchema): JsonSchema {
+  return schema.enum === undefined || schema.enum.includes(null) ? { ...schema, nullable: true } : { ...schema, nullable: true, enum: [...schema.enum, null] }
+}
 
 /** A field accepted in a request and never shown in an answer. */
 export const writeOnly = (schema: JsonSchema): JsonSchema => ({ ...schema, writeOnly: true })

@@ -185,8 +185,8 @@ export const PEOPLE_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
    * names (the id to activate, the events, the target URL and whether it is active yet).
    */
   Webhook: obj({
-    // The webhook paths take the id as a string.
-    id: str(),
+    // The paths take the id as text; the twin, like every other record, numbers it.
+    id: int(),
     target_url: uri(),
     events: arr(str()),
     status: oneOf(['pending', 'active']),

@@ -7,9 +7,9 @@ import type { Row } from '../dataset.js'
 import { invalidParams, refused } from '../errors.js'
 import { readListQuery } from '../filters.js'
 import { answerList, listAnswer, pageOf } from '../list.js'
-import { insertRecord, readBody, timestamp } from '../write.js'
+import { insertRecord, readBody, timestamp, updateRecord } from '../write.js'
 import { remembered } from '../memo.js'
-import { scopeFilter, siblingScope, success } from './shared.js'
+import { findIn, scopeFilter, siblingScope, success } from './shared.js'
 
 /** Tracked time: what changed, who tracked last, and time added by hand. */
 
@@ -18,8 +18,8 @@ export function activitiesUpdates(call: Call): TwinAnswer {
   return answerList(call, 'Activity', siblingScope(call, /\/updates$/))
 }
 
-/** Seen within this long, a user counts as online. */
-const ONLINE_MS = 20 * 60_000
+/** Seen within the quarter hour, a user counts as online (as the generated data has it). */
+const ONLINE_MS = 15 * 60_000
 const SLOT_MS = 600_000
 
 /**
@@ -51,15 +51,17 @@ export function lastActivities(call: Call): TwinAnswer | undefined {
     const userId = member.user_id
     if (typeof userId !== 'number') continue
     const slot = latest.get(userId)
-    const seen = slot === undefined ? undefined : (instantOf(slot.starts_at) ?? instantOf(slot.time_slot) ?? 0) + (typeof slot.tracked === 'number' ? slot.tracked * 1000 : SLOT_MS)
-    if (seen === undefined) continue
+    if (slot === undefined) continue
+    // The member's own record of it wins when later: the members list and this list agree.
+    const ended = (instantOf(slot.starts_at) ?? instantOf(slot.time_slot) ?? 0) + (typeof slot.tracked === 'number' ? slot.tracked * 1000 : SLOT_MS)
+    const seen = Math.max(ended, instantOf(member.last_client_activity) ?? 0)
     rows.push({
       id: userId,
       user_id: userId,
-      last_client_activity: timestamp(seen),
+      last_client_activity: seen === ended ? timestamp(seen) : member.last_client_activity,
       online: call.now - seen < ONLINE_MS,
-      last_project_id: slot?.project_id ?? null,
-      last_task_id: slot?.task_id ?? null,
+      last_project_id: slot.project_id ?? null,
+      last_task_id: slot.task_id ?? null,
       membership_status: member.membership_status,
       removed_at: member.removed_at,
     })
@@ -148,6 +150,14 @@ export function createTimeEntry(call: Call): TwinAnswer {
       },
       call.now,
     )
+  }
+  // The user was last active when the entry ends, as far as their memberships are concerned.
+  const organization = project._organization_id as number
+  const memberships = [findIn(call.world, 'OrganizationMember', '_organization_id', organization, 'user_id', userId), findIn(call.world, 'ProjectMember', '_project_id', project.id, 'user_id', userId)]
+  for (const [i, row] of memberships.entries()) {
+    if (row !== undefined && (instantOf(row.last_client_activity) ?? 0) < stop) {
+      updateRecord(call.world, call.ctx.schemas, i === 0 ? 'OrganizationMember' : 'ProjectMember', row, { last_client_activity: timestamp(stop) }, call.now)
+    }
   }
   return success(call)
 }

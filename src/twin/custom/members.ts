@@ -1,31 +1,16 @@
-import type { TwinAnswer } from '../answer.js'
+import { RECORD_CACHE, jsonAnswer, type TwinAnswer } from '../answer.js'
 import { pathId, reachable } from '../access.js'
 import type { Call } from '../context.js'
 import type { Row } from '../dataset.js'
 import { TwinError, invalidParams } from '../errors.js'
 import { answerList } from '../list.js'
-import type { World } from '../world.js'
 import { insertRecord, mergeMetadata, readBody, recordAnswer, timestamp, updateRecord } from '../write.js'
-import { success } from './shared.js'
+import { activeMember, defined, entries, findIn, money, success, type Fields } from './shared.js'
 
 /**
- * Memberships of organizations, projects and teams. A bulk change is checked whole before any of
- * it is stored, so a refused request leaves the world as it was.
+ * Memberships of organizations, projects and teams, and invitations to them. A bulk change is
+ * checked whole before any of it is stored, so a refused request leaves the world as it was.
  */
-
-type Fields = Record<string, unknown>
-
-const money = (rate: unknown): string | undefined => (typeof rate === 'number' ? rate.toFixed(2) : undefined)
-const defined = (fields: Fields): Fields => Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined))
-
-/** The row of `collection` filed under `field` = `parent` whose `key` is `value`. */
-function findIn(world: World, collection: string, field: string, parent: number, key: string, value: unknown): Row | undefined {
-  return world.read(collection)?.bucket(field, parent).find((row) => row[key] === value)
-}
-
-function entries(body: Fields, name: string): Fields[] {
-  return Array.isArray(body[name]) ? (body[name] as Fields[]) : []
-}
 
 /** Adds, changes or (with `remove`) deletes the membership row of `user_id` under a parent. */
 function upsert(call: Call, collection: string, parent: { field: string; id: number; organization: unknown }, key: string, value: number, remove: boolean, fields: Fields): void {
@@ -34,13 +19,6 @@ function upsert(call: Call, collection: string, parent: { field: string; id: num
     if (row !== undefined) call.world.write(collection).remove(row.id)
   } else if (row !== undefined) updateRecord(call.world, call.ctx.schemas, collection, row, defined(fields), call.now)
   else insertRecord(call.world, call.ctx.schemas, collection, defined({ [key]: value, ...fields, [parent.field]: parent.id, _organization_id: parent.organization }), call.now)
-}
-
-/** The active member of the organization `organization` who is `userId`, or a 400 naming the entry. */
-function activeMember(call: Call, organization: unknown, userId: unknown, where: string): Row {
-  const member = typeof organization === 'number' ? findIn(call.world, 'OrganizationMember', '_organization_id', organization, 'user_id', userId) : undefined
-  if (member === undefined || member.membership_status === 'removed') throw invalidParams(`${where} is not a member of the organization`)
-  return member
 }
 
 const PROJECT_ROLE: Readonly<Record<string, string>> = { project_manager: 'manager', project_viewer: 'viewer', project_user: 'user', organization_manager: 'manager' }
@@ -59,6 +37,7 @@ export function createMember(call: Call): TwinAnswer {
   const teamIds = Array.isArray(body.team_ids) ? (body.team_ids as number[]) : []
   for (const id of projectIds) if (call.world.get('Project', id)?._organization_id !== organization.id) throw invalidParams(`project_ids has an unknown project ${id}`)
   for (const id of teamIds) if (call.world.get('Team', id)?._organization_id !== organization.id) throw invalidParams(`team_ids has an unknown team ${id}`)
+  const metadata = mergeMetadata({}, body.metadata)
   const [first = '', ...rest] = (typeof input.name === 'string' ? input.name : '').split(' ')
   const firstName = typeof input.first_name === 'string' ? input.first_name : first || email.split('@')[0]
   const lastName = typeof input.last_name === 'string' ? input.last_name : rest.join(' ')
@@ -88,7 +67,7 @@ export function createMember(call: Call): TwinAnswer {
       period_second_start_day: body.period_second_start_day,
       trackable: viewOnly ? 'viewer' : 'true',
       effective_role: role,
-      metadata: mergeMetadata({}, body.metadata),
+      metadata,
       view_only: viewOnly,
       _organization_id: organization.id,
     }),
@@ -116,6 +95,7 @@ export function updateOrganizationMembers(call: Call): TwinAnswer {
   const body = readBody(call)
   const changes = entries(body, 'members')
   const members = changes.map((change, i) => activeMember(call, organization.id, change.user_id, `members[${i}][user_id]`))
+  const metadata = changes.map((change, i) => (change.metadata === undefined ? undefined : mergeMetadata((members[i] as Row).metadata, change.metadata)))
   changes.forEach((change, i) => {
     for (const [k, p] of entries(change, 'projects').entries()) {
       if (call.world.get('Project', p.project_id as number)?._organization_id !== organization.id) throw invalidParams(`members[${i}][projects][${k}][project_id] is not a project of the organization`)
@@ -146,7 +126,7 @@ export function updateOrganizationMembers(call: Call): TwinAnswer {
       period_second_start_day: payment.period_second_start_day,
       // "Specify full limits config": what is sent replaces what was there.
       limits: change.limits,
-      metadata: change.metadata === undefined ? undefined : mergeMetadata(member.metadata, change.metadata),
+      metadata: metadata[i],
     })
     updateRecord(call.world, call.ctx.schemas, 'OrganizationMember', member, fields, call.now)
     if (change.first_name !== undefined || change.last_name !== undefined) {
@@ -215,4 +195,29 @@ export function updateTeamProjects(call: Call): TwinAnswer {
 /** `GET /v2/teams/{team_id}/projects`. */
 export function teamProjects(call: Call): TwinAnswer {
   return answerList(call, 'TeamProject', { param: 'team_id', field: '_team_id' })
+}
+
+/** `POST /v2/organizations/{organization_id}/invites/bulk`: each invite stored as a single one would be. */
+export function bulkInvites(call: Call): TwinAnswer {
+  const organization = reachable(call, 'Organization', pathId(call, 'organization_id'))
+  const invites = entries(readBody(call), 'invites').map((invite) =>
+    insertRecord(
+      call.world,
+      call.ctx.schemas,
+      'Invite',
+      defined({
+        email: invite.email,
+        role: invite.role ?? 'project_user',
+        pay_rate: money(invite.pay_rate),
+        project_ids: Array.isArray(invite.project_ids) ? invite.project_ids : [],
+        trackable: invite.trackable ?? true,
+        status: 'pending',
+        invited_by_id: call.world.me,
+        _organization_id: organization.id,
+      }),
+      call.now,
+    ),
+  )
+  const rendered = invites.map((row) => call.ctx.renderer.text('Invite', row, call.world))
+  return jsonAnswer(call.operation.ok.kind === 'none' ? 200 : call.operation.ok.status, `{"invites":[${rendered.join(',')}]}`, RECORD_CACHE, call)
 }

@@ -1,9 +1,9 @@
-import type { TwinAnswer } from '../answer.js'
+import { RECORD_CACHE, jsonAnswer, type TwinAnswer } from '../answer.js'
 import { pathId, reachable } from '../access.js'
 import type { Call } from '../context.js'
-import { invalidParams, notFound } from '../errors.js'
+import { notFound } from '../errors.js'
 import { checkLock, insertRecord, mergeMetadata, readBody, recordAnswer, timestamp, update, updateRecord } from '../write.js'
-import { answeredCollection, lastPathParam } from './shared.js'
+import { answeredCollection, lastPathParam, target } from './shared.js'
 
 /** Single-record operations that are not a plain update: metadata, status changes, the token's user. */
 
@@ -11,14 +11,6 @@ export function usersMe(call: Call): TwinAnswer {
   const me = call.world.get('User', call.world.me)
   if (me === undefined) throw notFound()
   return recordAnswer(call, call.operation, 'User', me)
-}
-
-/** The record an operation on `/<collection>/{id}/<action>` acts on, reachable from the token's user. */
-function target(call: Call): { collection: string; row: ReturnType<typeof reachable> } | undefined {
-  const collection = answeredCollection(call)
-  const param = lastPathParam(call)
-  if (collection === undefined || param === undefined) return undefined
-  return { collection, row: reachable(call, collection, pathId(call, param)) }
 }
 
 /** `update_metadata`: only the keys sent change; a `null` value removes its key. */
@@ -53,31 +45,6 @@ export function toggleStatus(call: Call): TwinAnswer | undefined {
   if (found === undefined) return undefined
   const body = readBody(call)
   return recordAnswer(call, call.operation, found.collection, updateRecord(call.world, call.ctx.schemas, found.collection, found.row, { enabled: body.enabled }, call.now))
-}
-
-/** Hubstaff's allowed time-off decisions: from submitted either way, and an approval or denial reversed. */
-const DECISIONS: Readonly<Record<string, readonly string[]>> = {
-  submitted: ['approved', 'denied'],
-  pending: ['approved', 'denied'],
-  approved: ['denied'],
-  denied: ['approved'],
-}
-
-export function decideTimeOff(call: Call): TwinAnswer | undefined {
-  const found = target(call)
-  if (found === undefined) return undefined
-  const body = readBody(call)
-  const status = body.status as string
-  const from = String(found.row.status)
-  if (found.row.paid === true) throw invalidParams('A paid time off request cannot be changed')
-  if (!(DECISIONS[from] ?? []).includes(status)) throw invalidParams(`status cannot change from ${from} to ${status}`)
-  if (status === 'denied' && (typeof body.response !== 'string' || body.response.trim() === '')) throw invalidParams('response is missing')
-  const stamp = timestamp(call.now)
-  const changes =
-    status === 'approved'
-      ? { status, approved_at: stamp, approved_by_id: call.world.me, denied_at: null, denied_by_id: null }
-      : { status, response: body.response, denied_at: stamp, denied_by_id: call.world.me }
-  return recordAnswer(call, call.operation, found.collection, updateRecord(call.world, call.ctx.schemas, found.collection, found.row, changes, call.now))
 }
 
 /** `POST /v2/users/me/webhooks`: a webhook of the token's user, pending until activated. */
@@ -116,11 +83,32 @@ export function createOrganization(call: Call): TwinAnswer {
   return recordAnswer(call, call.operation, 'Organization', row)
 }
 
-/** `GET /v2/organizations/{organization_id}/seats`: seats taken are the active members. */
+/**
+ * `GET /v2/organizations/{organization_id}/seats`: the seats paid for as stored, the seats taken
+ * counted from the active members, so that adding or removing a member shows here.
+ */
 export function organizationSeats(call: Call): TwinAnswer {
   const organization = reachable(call, 'Organization', pathId(call, 'organization_id'))
   const members = call.world.read('OrganizationMember')?.bucket('_organization_id', organization.id) ?? []
   const occupied = members.filter((m) => m.membership_status !== 'removed' && m.removed_at == null).length
-  const paid = typeof organization._paid_seats === 'number' ? Math.max(organization._paid_seats, occupied) : occupied
-  return recordAnswer(call, call.operation, 'OrganizationSeat', { id: organization.id, paid, occupied, open: paid - occupied })
+  const stored = call.world.read('OrganizationSeat')?.bucket('_organization_id', organization.id)[0]
+  const paid = Math.max(typeof stored?.paid === 'number' ? stored.paid : 0, occupied)
+  return recordAnswer(call, call.operation, 'OrganizationSeat', { id: stored?.id ?? organization.id, paid, occupied, open: paid - occupied })
+}
+
+/** `GET /v2/error_codes`: the codes the twin's own refusals are drawn from. */
+export function errorCodes(call: Call): TwinAnswer | undefined {
+  const stored = call.world.read('ErrorCode')
+  if (stored === undefined || stored.size === 0) return undefined
+  const rows = stored.rows().map((row) => call.ctx.renderer.text('ErrorCode', row, call.world))
+  return jsonAnswer(200, `{"error_codes":[${rows.join(',')}]}`, RECORD_CACHE, call)
+}
+
+/** `GET /v2/organizations/{organization_id}/work_break_projects`: the organization's break project (of those named, when some are). */
+export function workBreakProject(call: Call): TwinAnswer {
+  const organization = reachable(call, 'Organization', pathId(call, 'organization_id'))
+  const wanted = call.query.get('project_ids')?.map(Number)
+  const row = (call.world.read('WorkBreakProject')?.bucket('_organization_id', organization.id) ?? []).find((p) => wanted === undefined || wanted.includes(p.id))
+  if (row === undefined) throw notFound()
+  return recordAnswer(call, call.operation, 'WorkBreakProject', row)
 }

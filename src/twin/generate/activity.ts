@@ -1,8 +1,9 @@
-import type { Builder, Draft } from './context.js'
+import { text, type Builder, type Draft } from './context.js'
 import { APPS, BROWSERS, NOTE_TEXTS, SITES } from './names.js'
 import type { Membership, OrgPlan, SizePlan } from './plan.js'
 import type { Random } from './random.js'
-import { dayOf, dayText, DAY_MS, isoSeconds, isWeekend, localDay, localMidnight, MINUTE_MS, SECOND_MS, SLOT_MS, slotStart, weekdayOf, zoneOffsetMinutes } from './time.js'
+import { Timesheets, type Sheet } from './timesheets.js'
+import { dayOf, dayText, DAY_MS, isoSeconds, isWeekend, localDay, localMidnight, MINUTE_MS, SECOND_MS, SLOT_MS, slotStart, zoneOffsetMinutes } from './time.js'
 
 /** What the later parts of the dataset need to know about the tracked time. */
 export interface Tracked {
@@ -64,15 +65,18 @@ interface WorkOption {
 
 function trackMember(b: Builder, rng: Random, plan: OrgPlan, m: Membership, size: SizePlan, out: Sinks, tracked: Tracked, sheets: Timesheets | undefined): void {
   const p = m.person
-  const joined = Date.parse(String(m.member.created_at))
+  // A record without a readable creation time (an imported one, say) has always been there.
+  const since = (row: Draft) => Date.parse(text(row.created_at)) || 0
+  const joined = since(m.member)
   // Time goes only to projects and tasks that existed then.
   const options: WorkOption[] = m.work
     .filter((w) => w.tasks.length > 0)
-    .map((w) => ({ project: w.project, since: Math.max(joined, Date.parse(String(w.project.created_at))), tasks: w.tasks.map((t) => [t, Date.parse(String(t.created_at))] as const) }))
+    .map((w) => ({ project: w.project, since: Math.max(joined, since(w.project)), tasks: w.tasks.map((t) => [t, since(t)] as const) }))
   if (options.length === 0) return
   const zone = p.zone.zone
   const today = localDay(zone, b.now)
   const toolsFrom = b.now - size.toolDays * DAY_MS
+  const screenshotsFrom = b.now - size.screenshotDays * DAY_MS
   const pickTask = (o: WorkOption, at: number) => {
     const open = o.tasks.filter(([, created]) => created <= at)
     return open.length === 0 ? undefined : rng.pick(open)[0]
@@ -82,10 +86,13 @@ function trackMember(b: Builder, rng: Random, plan: OrgPlan, m: Membership, size
     const midnight = localMidnight(zone, day)
     if (midnight < joined) continue
     const weekend = isWeekend(day)
-    if (weekend ? !rng.chance(p.weekendChance) : rng.chance(0.07)) continue
+    const off = weekend ? !rng.chance(p.weekendChance) : rng.chance(0.07)
+    if (off && !(p.everyDay === true && back <= 7)) continue
     const usable = options.filter((o) => o.since <= midnight)
     if (usable.length === 0) continue
     let t = midnight + (p.startMinute + rng.int(-20, 25)) * MINUTE_MS + rng.int(0, 59) * SECOND_MS
+    // A short weekend stint of the one who works every day is still going on now.
+    if (weekend && back === 0 && p.everyDay === true) t = Math.max(t, b.now - rng.int(120, 180) * MINUTE_MS)
     const total = weekend ? rng.int(60, 240) : Math.round(p.dayHours * 60) + rng.int(-50, 30)
     const parts = weekend ? [total] : splitDay(rng, total)
     let focus = rng.weighted(usable.map((o, i) => [o, i === 0 ? 3 : 1] as const))
@@ -96,8 +103,13 @@ function trackMember(b: Builder, rng: Random, plan: OrgPlan, m: Membership, size
       const end = Math.min(t + minutes * MINUTE_MS, b.now)
       t += minutes * MINUTE_MS
       if (end - start < MINUTE_MS) break
-      const task = pickTask(focus, start)
-      if (task !== undefined) emitSession(b, rng, plan, m, { project: focus.project, task, start, end, toolsFrom }, out, tracked, sheets)
+      // A project whose tasks are all newer than the session gives way to one that has some.
+      let task = pickTask(focus, start)
+      if (task === undefined) {
+        focus = usable.find((o) => o.tasks.some(([, created]) => created <= start)) ?? focus
+        task = pickTask(focus, start)
+      }
+      if (task !== undefined) emitSession(b, rng, plan, m, { project: focus.project, task, start, end, toolsFrom, screenshotsFrom }, out, tracked, sheets)
     }
     // Now and then a manual entry: time worked away from the computer, added by hand afterwards.
     const length = rng.int(3, 9) * 10 * MINUTE_MS
@@ -124,6 +136,7 @@ interface Session {
   readonly start: number
   readonly end: number
   readonly toolsFrom: number
+  readonly screenshotsFrom: number
 }
 
 function emitSession(b: Builder, rng: Random, plan: OrgPlan, m: Membership, s: Session, out: Sinks, tracked: Tracked, sheets: Timesheets | undefined): void {
@@ -149,13 +162,13 @@ function emitSession(b: Builder, rng: Random, plan: OrgPlan, m: Membership, s: S
     const row = activity(plan.id, day, created, slot, st, p.id, s.project.id, s.task.id, keyboard, mouse, overall, seconds, desktop, billable, sheet, 'normal', p.client)
     put(out.activities, st, row)
     sheet?.add(row)
-    note(tracked, plan.id, p.id, day, st, seconds, s)
+    remember(tracked, plan.id, p.id, day, st, seconds, s)
     if (first && rng.chance(0.3)) {
       const at = st + rng.int(0, Math.max(0, seconds - 1)) * SECOND_MS
       put(out.notes, at, { id: 0, _organization_id: plan.id, date: dayText(day), time_slot: isoSeconds(slot), recorded_at: isoSeconds(at), ...sameStamp(b.stamp(at + 30 * SECOND_MS, rng)), note: rng.pick(NOTE_TEXTS), user_id: p.id, project_id: s.project.id, task_id: s.task.id })
     }
     first = false
-    for (let screen = 0; screen < p.screens; screen++) {
+    for (let screen = 0; slot >= s.screenshotsFrom && screen < p.screens; screen++) {
       const at = st + rng.int(0, seconds - 1) * SECOND_MS
       const wide = screen === 0 ? 1920 : 2560
       const id = `${p.id}/${isoSeconds(at).replace(/[-:]/g, '')}-${screen}`
@@ -165,8 +178,7 @@ function emitSession(b: Builder, rng: Random, plan: OrgPlan, m: Membership, s: S
         full_url: `https://screenshots.hubstaff-mock.invalid/${plan.id}/${id}.jpg`,
         thumb_url: `https://screenshots.hubstaff-mock.invalid/${plan.id}/${id}_thumb.jpg`,
         date: dayText(day),
-        created_at: b.stamp(at + rng.int(10, 200) * SECOND_MS, rng),
-        updated_at: b.stamp(at + rng.int(200, 240) * SECOND_MS, rng),
+        ...uploaded(b, rng, at + rng.int(10, 200) * SECOND_MS),
         time_slot: isoSeconds(slot),
         recorded_at: isoSeconds(at),
         user_id: p.id,
@@ -213,7 +225,7 @@ function emitManual(b: Builder, rng: Random, plan: OrgPlan, m: Membership, proje
     const row = activity(plan.id, day, added, slot, slot, p.id, project.id, task.id, 0, 0, 0, 600, false, project.billable === true, sheet, 'manual', 'web')
     put(out.activities, slot, row)
     sheet?.add(row)
-    note(tracked, plan.id, p.id, day, slot, 600, { project, task })
+    remember(tracked, plan.id, p.id, day, slot, 600, { project, task })
   }
   put(out.edits, end, {
     id: 0,
@@ -233,7 +245,8 @@ function emitManual(b: Builder, rng: Random, plan: OrgPlan, m: Membership, proje
   })
 }
 
-function note(tracked: Tracked, orgId: number, userId: number, day: number, st: number, seconds: number, s: { project: Draft; task: Draft }): void {
+/** Keeps what later parts need of a tracked stretch: last times per member, task and project, and daily spans. */
+function remember(tracked: Tracked, orgId: number, userId: number, day: number, st: number, seconds: number, s: { project: Draft; task: Draft }): void {
   const endMs = st + seconds * SECOND_MS
   const key = `${orgId}:${userId}`
   const last = tracked.last.get(key)
@@ -249,78 +262,6 @@ function note(tracked: Tracked, orgId: number, userId: number, day: number, st: 
     d.last = Math.max(d.last, endMs)
     d.tracked += seconds
   }
-}
-
-interface Sheet {
-  readonly row: Draft
-  readonly locked: boolean
-  readonly paid: boolean
-  add(activity: Draft): void
-}
-
-/**
- * Weekly timesheets (Monday to Sunday, organization dates): weeks that ended more than a week ago
- * are approved, paid and lock their time, last week's is submitted, this week's is open. Their totals are the sums of the activities they hold.
- */
-class Timesheets {
-  readonly #b: Builder
-  readonly #plan: OrgPlan
-  readonly #today: number
-  readonly #sheets = new Map<string, Sheet>()
-
-  constructor(b: Builder, plan: OrgPlan) {
-    this.#b = b
-    this.#plan = plan
-    this.#today = localDay(plan.zone.zone, b.now)
-  }
-
-  of(userId: number, day: number): Sheet {
-    const monday = day - ((weekdayOf(day) + 6) % 7)
-    const key = `${userId}:${monday}`
-    let sheet = this.#sheets.get(key)
-    if (sheet !== undefined) return sheet
-    const b = this.#b
-    const sunday = monday + 6
-    const status = sunday < this.#today - 7 ? 'approved' : sunday < this.#today ? 'submitted' : 'open'
-    const startMs = localMidnight(this.#plan.zone.zone, monday)
-    const endMs = localMidnight(this.#plan.zone.zone, sunday + 1)
-    const approvedMs = Math.min(endMs + 3 * DAY_MS, b.now)
-    const row: Draft = {
-      id: b.id('Timesheet'),
-      _organization_id: this.#plan.id,
-      paid: status === 'approved',
-      user_id: userId,
-      organization_id: this.#plan.id,
-      status,
-      keyboard: 0,
-      mouse: 0,
-      overall: 0,
-      tracked: 0,
-      input_tracked: 0,
-      start_date: dayText(monday),
-      stop_date: dayText(sunday),
-      ...(status === 'open' ? {} : { submitted_on: dayText(Math.min(sunday + 1, this.#today)) }),
-      ...(status === 'approved' ? { approved_on: dayText(dayOf(approvedMs)), approved_by_id: this.#plan.owner.id } : {}),
-      locked: status === 'approved',
-      created_at: b.stamp(startMs),
-      updated_at: b.stamp(status === 'approved' ? approvedMs : status === 'submitted' ? Math.min(endMs + DAY_MS, b.now) : b.now),
-    }
-    b.rows('Timesheet').push(row)
-    sheet = {
-      row,
-      locked: status === 'approved',
-      paid: row.paid === true,
-      add(activity) {
-        for (const f of ['keyboard', 'mouse', 'overall', 'tracked', 'input_tracked'] as const) row[f] = (row[f] as number) + (activity[f] as number)
-      },
-    }
-    this.#sheets.set(key, sheet)
-    return sheet
-  }
-}
-
-function sameStamp(at: string): { created_at: string; updated_at: string } {
-  return { created_at: at, updated_at: at }
 }
 
 /** One Activity row, its fields in Hubstaff's order; one literal per shape keeps rows compact. */
@@ -379,4 +320,13 @@ function activity(orgId: number, day: number, created: string, slot: number, st:
     time_type: type,
     client,
   }
+}
+
+/** A screenshot's stamps: made on upload, touched again a little later once its thumbnail exists. */
+function uploaded(b: Builder, rng: Random, at: number): { created_at: string; updated_at: string } {
+  return { created_at: b.stamp(at, rng), updated_at: b.stamp(at + rng.int(1, 40) * SECOND_MS, rng) }
+}
+
+function sameStamp(at: string): { created_at: string; updated_at: string } {
+  return { created_at: at, updated_at: at }
 }

@@ -1,4 +1,4 @@
-import type { Draft } from './context.js'
+import { text, type Draft } from './context.js'
 import { ZONES, type ZoneInfo } from './names.js'
 import type { Membership, OrgPlan, Person, TrackingClient } from './plan.js'
 import type { Random } from './random.js'
@@ -63,7 +63,7 @@ export function adoptPlans(rows: Gathered, rng: Random, now: number): OrgPlan[] 
     }
     const owner = members.find((m) => m.role === 'owner') ?? members[0]
     if (owner === undefined) continue
-    const email = String(owner.person.user.email ?? '')
+    const email = text(owner.person.user.email)
     plans.push({
       org,
       id: orgId,
@@ -90,8 +90,8 @@ function personOf(user: Draft, rng: Random, joinedMs: number): Person {
   return {
     user,
     id: user.id,
-    first: String(user.first_name ?? ''),
-    last: String(user.last_name ?? ''),
+    first: text(user.first_name),
+    last: text(user.last_name),
     zone: zoneOf(user.time_zone),
     startMinute: Math.round(rng.around(9 * 60, 120, 7 * 60, 11 * 60) / 5) * 5,
     dayHours: rng.around(7.2, 2, 5, 8.75),

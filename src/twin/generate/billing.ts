@@ -1,4 +1,4 @@
-import { money, type Builder, type Draft } from './context.js'
+import { money, text, type Builder, type Draft } from './context.js'
 import type { OrgPlan } from './plan.js'
 import type { Random } from './random.js'
 import { dayOf, dayText, DAY_MS, localDay } from './time.js'
@@ -91,7 +91,7 @@ function clientInvoices(b: Builder, rng: Random, plan: OrgPlan, orgToday: number
     for (const client of plan.clients) {
       const items = (client.project_ids as number[]).map((id) => {
         const project = plan.projects.find((p) => p.id === id)
-        return lineItem(b, rng, issue * DAY_MS, `${String(project?.name ?? 'Project')} – hours`, rng.int(20, 120), rng.int(60, 130))
+        return lineItem(b, rng, issue * DAY_MS, `${text(project?.name) || 'Project'} – hours`, rng.int(20, 120), rng.int(60, 130))
       })
       if (items.length === 0) continue
       const total = items.reduce((sum, i) => sum + (i.quantity as number) * (i.unit_price as number), 0)

@@ -94,6 +94,8 @@ export const WITHOUT_ID: ReadonlySet<string> = new Set([
   'IntegrationProjectLink',
   'IntegrationUserLink',
   'OrganizationSeat',
+  // Its code is its identity.
+  'ErrorCode',
 ])
 
 /** Which collection a link field points into. */

@@ -120,6 +120,11 @@ export function between(rng: Random, from: number, to: number): number {
   return from + Math.floor(rng.next() * Math.max(0, to - from))
 }
 
+/** A field's value as text: strings and numbers as they are, anything else as nothing. */
+export function text(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : ''
+}
+
 export function money(value: number): string {
   return value.toFixed(2)
 }

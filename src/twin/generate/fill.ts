@@ -1,3 +1,4 @@
+import { parseDateTime } from '../../api/dates.js'
 import { isoMicros, isoSeconds, SLOT_MS } from './time.js'
 
 /** A record being completed: its own fields so far. */
@@ -17,13 +18,13 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 
 /** `2026-07-30T14:46:52Z` → `2026-07-30` (the UTC date; fixtures name no organization time zone). */
 function dateOf(at: unknown): string | undefined {
-  const ms = typeof at === 'string' ? Date.parse(at) : NaN
-  return Number.isNaN(ms) ? undefined : isoSeconds(ms).slice(0, 10)
+  const ms = typeof at === 'string' ? parseDateTime(at) : undefined
+  return ms === undefined ? undefined : isoSeconds(ms).slice(0, 10)
 }
 
 function slotOf(at: unknown): string | undefined {
-  const ms = typeof at === 'string' ? Date.parse(at) : NaN
-  return Number.isNaN(ms) ? undefined : isoSeconds(Math.floor(ms / SLOT_MS) * SLOT_MS)
+  const ms = typeof at === 'string' ? parseDateTime(at) : undefined
+  return ms === undefined ? undefined : isoSeconds(Math.floor(ms / SLOT_MS) * SLOT_MS)
 }
 
 /**

@@ -103,9 +103,9 @@ function holidays(b: Builder, plan: OrgPlan, orgToday: number): void {
 function timeOff(b: Builder, plan: OrgPlan): Draft[] {
   const rng = b.rng.fork(`time-off-${plan.id}`)
   const kinds = [
-    ['Vacation', true, 'annual', { accrual_type: 'annual', hours_per_year: 160, maximum_to_accrue: 200 }, 120],
-    ['Sick leave', true, 'none', { accrual_type: 'none', starting_balance: 80 }, 60],
-    ['Unpaid leave', false, 'none', { accrual_type: 'none' }, 0],
+    ['Vacation', true, 'annual', { hours_per_year: 160, maximum_to_accrue: 200, accrual_period: 'year', prorate_on_start: true }, 120],
+    ['Sick leave', true, 'none', { starting_balance: 80 }, 60],
+    ['Unpaid leave', false, 'none', { starting_balance: 0 }, 0],
   ] as const
   const policies: Draft[] = []
   for (const [name, paid, type, config, hours] of kinds) {

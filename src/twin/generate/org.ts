@@ -1,4 +1,4 @@
-import { between, money, type Builder, type Draft } from './context.js'
+import { between, money, text, type Builder, type Draft } from './context.js'
 import { CLIENT_NAMES, COMPANIES, JOB_TITLES, PROJECT_BLURBS, PROJECT_NAMES, STREETS, TASK_DETAILS, taskSummary, TEAM_NAMES, ZONES, type ZoneInfo } from './names.js'
 import type { People } from './people.js'
 import type { Membership, OrgPlan, OrgSize, Person } from './plan.js'
@@ -77,7 +77,8 @@ export function buildOrganization(b: Builder, people: People, size: OrgSize, ind
   for (let i = 0; i < others; i++) {
     const joined = people.joinTime(createdMs)
     const role = i < Math.max(1, Math.round(size.users / 10)) ? 'manager' : 'user'
-    join(people.make(domain, zone, joined, { weekender: i === others - 1, field: i === others - 2 }), role, { joinedMs: joined })
+    const last = i === others - 1
+    join(people.make(domain, zone, joined, { weekender: last, everyDay: last && index === 0, field: i === others - 2 }), role, { joinedMs: joined })
   }
   // Someone who left, and someone who only reads reports: list filters have something to find.
   join(people.make(domain, zone, people.joinTime(createdMs)), 'user', { removed: true })
@@ -154,7 +155,7 @@ function buildProjects(b: Builder, rng: Random, plan: OrgPlan, size: OrgSize): v
     const crew = trackers.filter((m, k) => (m.role === 'owner' ? i < 2 : (k + i) % spread < 2 || rng.chance(size.projects < 6 ? 0.25 : 0.03)))
     const members = crew.length > 0 ? crew : [rng.pick(trackers)]
     for (const m of members) {
-      const since = Math.max(created, m.member.created_at === undefined ? created : Date.parse(String(m.member.created_at)))
+      const since = Math.max(created, Date.parse(text(m.member.created_at)) || created)
       b.add('ProjectMember', {
         _organization_id: plan.id,
         _project_id: project.id,
@@ -170,6 +171,14 @@ function buildProjects(b: Builder, rng: Random, plan: OrgPlan, size: OrgSize): v
       if (!archived) m.work.push({ project, tasks: [] })
     }
     buildTasks(b, rng, plan, project, members, size, archived)
+  }
+  // Nobody who tracks is left without a project: they join the first active one.
+  const first = plan.projects.find((p) => p.status === 'active')
+  for (const m of trackers) {
+    if (m.work.length > 0 || first === undefined) continue
+    const since = Math.max(Date.parse(text(first.created_at)), Date.parse(text(m.member.created_at)))
+    b.add('ProjectMember', { _organization_id: plan.id, _project_id: first.id, user_id: m.person.id, pay_rate: m.member.pay_rate, bill_rate: m.member.bill_rate, currency: 'USD', membership_role: 'user', membership_status: 'active', ...b.stamps(since, rng, 0.1), last_client_activity: b.stamp(since + HOUR_MS, rng) })
+    m.work.push({ project: first, tasks: plan.tasks.filter((task) => task.project_id === first.id && task.status === 'active') })
   }
   buildGlobalTodos(b, rng, plan)
 }

@@ -2,7 +2,7 @@ import { between, type Builder } from './context.js'
 import { emailOf, FIRST_NAMES, LAST_NAMES, ZONES, type ZoneInfo } from './names.js'
 import type { Person, TrackingClient } from './plan.js'
 import type { Random } from './random.js'
-import { DAY_MS } from './time.js'
+import { DAY_MS, HOUR_MS, MINUTE_MS, zoneOffsetMinutes } from './time.js'
 
 /**
  * Users: unique people with a name, an address at their organization's domain, a time zone (most
@@ -22,7 +22,7 @@ export class People {
   }
 
   /** A new user joining around `joinedMs`, living in `home` unless the dice say otherwise. */
-  make(domain: string, home: ZoneInfo, joinedMs: number, options: { weekender?: boolean; field?: boolean } = {}): Person {
+  make(domain: string, home: ZoneInfo, joinedMs: number, options: { weekender?: boolean; field?: boolean; everyDay?: boolean } = {}): Person {
     const rng = this.#rng
     let first = ''
     let last = ''
@@ -35,7 +35,8 @@ export class People {
     let email = emailOf(first, last, domain)
     for (let n = 2; this.#emails.has(email); n++) email = emailOf(first, `${last}${n}`, domain)
     this.#emails.add(email)
-    const zone = rng.chance(0.6) ? home : rng.pick(ZONES)
+    const drawnZone = rng.chance(0.6) ? home : rng.pick(ZONES)
+    const zone = options.everyDay === true ? afternoonZone(this.#b.now) : drawnZone
     const drawn = rng.weighted<TrackingClient>([
       ['windows', 5],
       ['mac', 4],
@@ -68,6 +69,7 @@ export class People {
       activity: rng.around(0.62, 0.4, 0.3, 0.9),
       client,
       weekendChance: options.weekender === true ? 0.55 : 0.04,
+      ...(options.everyDay === true ? { everyDay: true } : {}),
       joinedMs: created + 90 * 60_000,
       screens: client === 'android' || client === 'ios' ? 0 : rng.chance(0.3) ? 2 : 1,
     }
@@ -80,4 +82,19 @@ export class People {
     const span = this.#b.now - 20 * DAY_MS - orgCreated
     return orgCreated + Math.floor(span * this.#rng.next() ** 2) + between(this.#rng, 0, DAY_MS)
   }
+}
+
+/** The zone where it is closest to 3 pm at `now` (people there have worked most of today). */
+function afternoonZone(now: number): ZoneInfo {
+  let best = ZONES[0] as ZoneInfo
+  let gap = Infinity
+  for (const z of ZONES) {
+    const hour = (((now + zoneOffsetMinutes(z.zone, now) * MINUTE_MS) % (24 * HOUR_MS)) + 24 * HOUR_MS) % (24 * HOUR_MS) / HOUR_MS
+    const d = Math.abs(hour - 15)
+    if (d < gap) {
+      gap = d
+      best = z
+    }
+  }
+  return best
 }

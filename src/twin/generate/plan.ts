@@ -19,6 +19,8 @@ export interface SizePlan {
   readonly activityDays: number
   /** Days of app and URL usage: Hubstaff keeps a month. */
   readonly toolDays: number
+  /** Days of screenshots (they cost the most memory per slot). */
+  readonly screenshotDays: number
 }
 
 export const SIZES: Readonly<Record<DatasetSize, SizePlan>> = {
@@ -27,8 +29,10 @@ export const SIZES: Readonly<Record<DatasetSize, SizePlan>> = {
       { users: 6, projects: 4, tasksPerProject: [7, 9], teams: 2, clients: 2 },
       { users: 3, projects: 1, tasksPerProject: [6, 6], teams: 1, clients: 1 },
     ],
-    activityDays: 14,
+    // Three weeks: one whole week is always approved and paid, whatever weekday it is today.
+    activityDays: 21,
     toolDays: 14,
+    screenshotDays: 14,
   },
   medium: {
     orgs: [
@@ -38,15 +42,17 @@ export const SIZES: Readonly<Record<DatasetSize, SizePlan>> = {
     ],
     activityDays: 45,
     toolDays: 31,
+    screenshotDays: 45,
   },
   large: {
     orgs: [
-      { users: 120, projects: 50, tasksPerProject: [12, 20], teams: 8, clients: 12 },
-      { users: 40, projects: 15, tasksPerProject: [8, 14], teams: 4, clients: 4 },
-      { users: 12, projects: 4, tasksPerProject: [5, 8], teams: 1, clients: 1 },
+      { users: 100, projects: 40, tasksPerProject: [12, 20], teams: 8, clients: 12 },
+      { users: 30, projects: 12, tasksPerProject: [8, 14], teams: 4, clients: 4 },
+      { users: 10, projects: 4, tasksPerProject: [5, 8], teams: 1, clients: 1 },
     ],
-    activityDays: 92,
+    activityDays: 62,
     toolDays: 31,
+    screenshotDays: 31,
   },
 }
 
@@ -69,6 +75,11 @@ export interface Person {
   readonly client: TrackingClient
   /** Chance of working on a Saturday or Sunday. */
   readonly weekendChance: number
+  /**
+   * Works every one of the last days, weekends too, in a zone where it is afternoon at `now`: so
+   * that today and the past week always hold tracked time, whatever day and hour `now` is.
+   */
+  readonly everyDay?: boolean
   readonly joinedMs: number
   /** Screens of their desktop (a screenshot per screen per slot). */
   readonly screens: number

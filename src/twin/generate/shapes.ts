@@ -1,3 +1,5 @@
+import { parseDate, parseDateTime } from '../../api/dates.js'
+import { SCHEMAS } from '../../api/description.js'
 import type { Row } from '../dataset.js'
 import { generateDataset } from './index.js'
 
@@ -6,7 +8,7 @@ export type Kind = 'integer' | 'number' | 'string' | 'date' | 'date-time' | 'boo
 /** What a collection's records look like: each field's kind and a plausible value of it. */
 export interface Shape {
   readonly kinds: ReadonlyMap<string, Kind>
-  /** An example value of each field every record has (the ones a record cannot leave out). */
+  /** An example value of each field the description requires of such a record (the ones it cannot leave out). */
   readonly examples: ReadonlyMap<string, unknown>
 }
 
@@ -29,10 +31,11 @@ export function isKind(kind: Kind, value: unknown): boolean {
       return typeof value === 'number' && Number.isSafeInteger(value)
     case 'number':
       return typeof value === 'number' && Number.isFinite(value)
+    // As Hubstaff reads them: a real calendar date (no 30 February), a date-time with its time.
     case 'date':
-      return typeof value === 'string' && DATE.test(value) && !Number.isNaN(Date.parse(value))
+      return typeof value === 'string' && parseDate(value) !== undefined
     case 'date-time':
-      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value) && !Number.isNaN(Date.parse(value))
+      return typeof value === 'string' && value.includes('T') && parseDateTime(value) !== undefined
     case 'string':
       return typeof value === 'string'
     case 'boolean':
@@ -55,22 +58,21 @@ export function shapes(now: number): ReadonlyMap<string, Shape> {
   if (cached?.day === day) return cached.shapes
   const dataset = generateDataset({ seed: 'shapes', size: 'small', now: day * 86_400_000 + 43_200_000 })
   const out = new Map<string, Shape>()
-  for (const [name, rows] of Object.entries(dataset.collections)) out.set(name, shapeOf(rows))
+  for (const [name, rows] of Object.entries(dataset.collections)) out.set(name, shapeOf(rows, new Set(SCHEMAS[name]?.required ?? [])))
   cached = { day, shapes: out }
   return out
 }
 
-function shapeOf(rows: readonly Row[]): Shape {
+function shapeOf(rows: readonly Row[], required: ReadonlySet<string>): Shape {
   const kinds = new Map<string, Kind>()
   const examples = new Map<string, unknown>()
-  const sample = rows.slice(0, 200)
-  for (const row of sample) {
+  for (const row of rows.slice(0, 200)) {
     for (const [field, value] of Object.entries(row)) {
       if (field.startsWith('_') || kinds.has(field)) continue
       const kind = kindOf(field, value)
       if (kind === undefined) continue
       kinds.set(field, kind)
-      if (sample.every((r) => r[field] !== undefined)) examples.set(field, value)
+      if (required.has(field)) examples.set(field, value)
     }
   }
   return { kinds, examples }

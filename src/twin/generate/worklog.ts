@@ -4,9 +4,9 @@ import type { OrgPlan } from './plan.js'
 import { HOUR_MS, MINUTE_MS } from './time.js'
 
 /**
- * What follows from the tracked time: each membership's last client activity, each organization's
- * last activities (a member counts as online when their last slot ended within the quarter hour),
- * and completed tasks finished after the last time tracked on them.
+ * What follows from the tracked time: each membership's (and project membership's) last client
+ * activity, and completed tasks finished after the last time tracked on them. Last activities
+ * are not stored: the twin derives them from the activities and these stamps.
  */
 export function settleWork(b: Builder, plans: readonly OrgPlan[], tracked: Tracked): void {
   const rng = b.rng.fork('worklog')
@@ -15,14 +15,6 @@ export function settleWork(b: Builder, plans: readonly OrgPlan[], tracked: Track
       const last = tracked.last.get(`${plan.id}:${m.person.id}`)
       if (last === undefined) continue
       m.member.last_client_activity = b.stamp(last.endMs, rng)
-      b.add('LastActivity', {
-        _organization_id: plan.id,
-        last_client_activity: b.stamp(last.endMs, rng),
-        online: b.now - last.endMs < 15 * MINUTE_MS,
-        last_project_id: last.projectId,
-        last_task_id: last.taskId,
-        user_id: m.person.id,
-      })
     }
     for (const task of plan.tasks) {
       if (task.status !== 'completed') continue
