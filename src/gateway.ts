@@ -15,8 +15,9 @@ import { splitStage, type SplitStage } from './split/stage.js'
 import { Recordings } from './recordings/recordings.js'
 import { authStage } from './pipeline/auth.js'
 import { budgetStage } from './pipeline/budget.js'
-import { buildPipelines, UPSTREAM_MODES } from './pipeline/index.js'
-import type { GatewayRequest, GatewayResponse, Handler } from './pipeline/types.js'
+import { buildPipelines, modeOf, spendsBudget, UPSTREAM_MODES, type ModeSettings, type Pipeline } from './pipeline/modes.js'
+import { chargedPlans } from './pipeline/plan-budget.js'
+import type { GatewayRequest, GatewayResponse } from './pipeline/types.js'
 import { upstreamTerminal } from './pipeline/upstream.js'
 import { exchangeRefreshToken } from './token/exchange.js'
 import { BudgetHistory, seedHistory, type BudgetHistorySeries } from './budget/history.js'
@@ -70,7 +71,8 @@ export class Gateway {
   readonly metrics: Metrics
   readonly #api: UpstreamClient
   readonly #auth: UpstreamClient
-  readonly #pipelines: Record<Mode, Handler>
+  /** Each mode's pipeline, built once: see `src/pipeline/modes.ts`. */
+  readonly pipelines: Readonly<Record<Mode, Pipeline>>
   readonly #cache: CacheStage | undefined
   readonly #split: SplitStage | undefined
   readonly mock: MockMode
@@ -119,9 +121,9 @@ export class Gateway {
         })
       : undefined
     const authGate = authStage(tokens)
-    const budgetModes: ReadonlySet<Mode> = config.mockBudget ? new Set([...UPSTREAM_MODES, 'mock']) : UPSTREAM_MODES
+    const modeSettings: ModeSettings = { mockBudget: config.mockBudget, fallback: config.fallback }
     const budgetGate = budgetStage(budget, { maxWaitMs: options.config.budgetMaxWait * 1000, now: this.#now })
-    const reservePlan = planReserver(budget, config.budgetMaxWait * 1000)
+    const planBudget = chargedPlans(planReserver(budget, config.budgetMaxWait * 1000), (request) => spendsBudget(request, modeSettings))
     this.#split = config.split
       ? splitStage({
           concurrency: config.splitConcurrency,
@@ -131,8 +133,8 @@ export class Gateway {
           maxPieces: config.splitMaxPieces,
           policy: config.cachePolicy,
           identity: (request) => this.#identity(request),
-          // A plan reserves its budget where the budget stage runs (in front of Hubstaff).
-          reserve: () => (budgetModes.has(this.mode.current) ? reservePlan : undefined),
+          // A plan reserves its budget where its request's pipeline charges it (in front of Hubstaff).
+          reserve: () => planBudget,
           now: this.#now,
           logger: options.logger.child({ component: 'split' }),
         })
@@ -147,16 +149,10 @@ export class Gateway {
       logger: options.logger.child({ component: 'recordings' }),
       now: this.#now,
     })
-    this.#pipelines = buildPipelines({
+    this.pipelines = buildPipelines({
       stages: { cache: this.#cache, split: this.#split, auth: authGate, budget: budgetGate },
-      terminals: {
-        live,
-        mock: mock.terminal,
-        ...this.recordings.terminals(live, { fallback: config.fallback, mock: mock.terminal, upstreamStages: [authGate, budgetGate] }),
-      },
-      // The cache and the split run in every mode, so an app meets the mock as it would meet Hubstaff.
-      // --mock-budget: the mock spends the same budget, so apps meet the 429 offline.
-      runsIn: { auth: UPSTREAM_MODES, budget: budgetModes },
+      terminals: { upstream: live, record: this.recordings.recording(live), replay: (fallback) => this.recordings.replaying(fallback), mock: mock.terminal },
+      settings: modeSettings,
     })
     const initial = options.config.mode ?? (tokens.hasToken ? 'live' : 'mock')
     this.mode = new ModeSwitch(initial, (mode) => this.#unavailable(mode))
@@ -252,7 +248,7 @@ export class Gateway {
   /** Runs a /v2 request through the pipeline of the mode current when it arrives. */
   async handle(request: GatewayRequest): Promise<GatewayResponse> {
     if (this.#closing) throw shuttingDown()
-    const pipeline = this.#pipelines[this.mode.current]
+    const pipeline = this.pipelines[this.mode.current].handle
     this.#inflight++
     try {
       const answer = await pipeline(request)
@@ -338,7 +334,7 @@ export class Gateway {
    * world of the request's session, so that no answer crosses sessions or outlives a reset.
    */
   #identity(request: GatewayRequest): string {
-    const mode = this.mode.current
+    const mode = modeOf(request)
     return mode === 'mock' ? `mock:${this.config.upstream}:${this.mock.worldTag(request.headers[SESSION_HEADER])}` : `${mode}:${this.config.upstream}`
   }
 

@@ -103,13 +103,19 @@ export function budgetStoreConformance(t: Test, name: string, makeStore: MakeSto
 
   void t.test(`${name}: snapshot counts the window and each app`, async (t) => {
     const { take, store } = await fresh(t)
-    t.same(await store.snapshot(T0, WINDOW), { used: 0, oldest: undefined, pausedUntil: 0, byApp: {} }, 'empty')
+    // `share` says the figures are this instance's own (a Redis store granting alone): the figures still conform.
+    const figures = async (now: number) => {
+      const { share, ...rest } = await store.snapshot(now, WINDOW)
+      if (share !== undefined) t.ok(Number.isInteger(share) && share >= 1, `share ${share} is a whole number of instances`)
+      return rest
+    }
+    t.same(await figures(T0), { used: 0, oldest: undefined, pausedUntil: 0, byApp: {} }, 'empty')
     await take(T0 + 10, 100)
     await take(T0 + 20, 100, { app: 'dashboard', cost: 2 })
     await take(T0 + 30, 100, { app: 'payroll export', appLimit: 10 })
     await take(T0 + 40, 100, { app: 'dashboard' })
-    t.same(await store.snapshot(T0 + 50, WINDOW), { used: 5, oldest: T0 + 10, pausedUntil: 0, byApp: { dashboard: 3, 'payroll export': 1 } }, 'requests without an app count in used only')
-    t.same(await store.snapshot(T0 + 25 + WINDOW, WINDOW), { used: 2, oldest: T0 + 30, pausedUntil: 0, byApp: { dashboard: 1, 'payroll export': 1 } }, 'after the first stamps left')
+    t.same(await figures(T0 + 50), { used: 5, oldest: T0 + 10, pausedUntil: 0, byApp: { dashboard: 3, 'payroll export': 1 } }, 'requests without an app count in used only')
+    t.same(await figures(T0 + 25 + WINDOW), { used: 2, oldest: T0 + 30, pausedUntil: 0, byApp: { dashboard: 1, 'payroll export': 1 } }, 'after the first stamps left')
   })
 
   void t.test(`${name}: 200 concurrent takes with a limit of 50 grant exactly 50`, async (t) => {

@@ -16,16 +16,16 @@ const blank: GatewayResponse = { status: 200, headers: {}, body: Buffer.alloc(0)
 
 void t.test('date-times on a date parameter are split like dates, each piece in the app\'s form', async (t) => {
   const sent: { start: string; stop: string }[] = []
-  const hubstaff: Handler = async (request) => {
+  const hubstaff: Handler = (request) => {
     const q = new URLSearchParams(request.query)
     const start = q.get('date[start]') ?? ''
     const stop = q.get('date[stop]') ?? ''
     sent.push({ start, stop })
     // Hubstaff reads the date part; over 31 days it answers 400, over 14 it gives the blank reply.
     const days = (Date.parse(stop.slice(0, 10)) - Date.parse(start.slice(0, 10))) / 86_400_000 + 1
-    if (days > 31) return { status: 400, headers: {}, body: Buffer.from('{"code":"invalid_params","error":"date range must not exceed 31 days"}'), source: 'upstream', upstreamCalls: 1 }
-    if (days > 14) return blank
-    return answer('daily_activities', [{ id: Date.parse(start.slice(0, 10)) / 86_400_000, date: start.slice(0, 10) }])
+    if (days > 31) return Promise.resolve({ status: 400, headers: {}, body: Buffer.from('{"code":"invalid_params","error":"date range must not exceed 31 days"}'), source: 'upstream', upstreamCalls: 1 })
+    if (days > 14) return Promise.resolve(blank)
+    return Promise.resolve(answer('daily_activities', [{ id: Date.parse(start.slice(0, 10)) / 86_400_000, date: start.slice(0, 10) }]))
   }
   const handle = splitStage({ reuse: false })(hubstaff)
   const res = await ask(handle, '/v2/organizations/1/activities/daily', 'date[start]=2026-11-01T00:00:00.000Z&date[stop]=2026-12-14T00:00:00.000Z')
@@ -40,14 +40,14 @@ void t.test('date-times on a date parameter are split like dates, each piece in 
 
 void t.test('a ranged endpoint without a documented span is split after a blank reply, never up front', async (t) => {
   const sent: string[] = []
-  const hubstaff: Handler = async (request) => {
+  const hubstaff: Handler = (request) => {
     const q = new URLSearchParams(request.query)
     const start = Date.parse(q.get('enter[start]') ?? '')
     const stop = Date.parse(q.get('enter[stop]') ?? '')
     sent.push(`${q.get('enter[start]')}..${q.get('enter[stop]')}`)
     // Ten days blank; shorter ranges answer one visit each, at their start.
-    if (stop - start > 5 * 86_400_000) return blank
-    return answer('job_site_visits', [{ id: start / 1000, enter: new Date(start).toISOString() }])
+    if (stop - start > 5 * 86_400_000) return Promise.resolve(blank)
+    return Promise.resolve(answer('job_site_visits', [{ id: start / 1000, enter: new Date(start).toISOString() }]))
   }
   const handle = splitStage({ reuse: false })(hubstaff)
   const res = await ask(handle, '/v2/organizations/1/job_site_visits', 'enter[start]=2026-03-01T00:00:00Z&enter[stop]=2026-03-11T00:00:00Z')

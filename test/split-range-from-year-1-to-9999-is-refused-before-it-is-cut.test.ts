@@ -5,7 +5,7 @@
 import t from 'tap'
 import { request } from 'undici'
 import { dayCellCount, dayCells, fewestPieces, cutToMaxSpan } from '../src/split/plan.js'
-import { RANGED_ENDPOINTS } from '../src/split/ranges.js'
+import { RANGED_ENDPOINTS } from '../src/api/ranges.js'
 import { FAKE_DATA } from './helpers/fake-hubstaff.js'
 import { startLiveGateway } from './helpers/gateway.js'
 
@@ -73,9 +73,9 @@ void t.test('a blank reply to a range sent whole is not cut into more than --spl
 
 void t.test('the counts agree with the cuts they stand for', (t) => {
   for (const endpoint of RANGED_ENDPOINTS) {
-    const grid = endpoint.kind === 'time' ? 86_400_000 : 1
+    const grid = endpoint.kind === 'date-time' ? 86_400_000 : 1
     const spans =
-      endpoint.kind === 'time'
+      endpoint.kind === 'date-time'
         ? [
             { lo: Date.UTC(2026, 0, 5), hi: Date.UTC(2026, 0, 6) },
             { lo: Date.UTC(2026, 0, 5, 13), hi: Date.UTC(2026, 0, 5, 14) },

@@ -3,7 +3,8 @@
 // smallest piece; and what is not a range to cut at all.
 import t from 'tap'
 import { bisect, cutToMaxSpan, dayCells, isWholeDay, lowerPageLimit } from '../src/split/plan.js'
-import { endpointFor, formatSpan, parseSpan, RANGED_ENDPOINTS, type RangedEndpoint, type Span } from '../src/split/ranges.js'
+import { formatSpan, parseSpan, type Span } from '../src/api/dates.js'
+import { rangedEndpointFor as endpointFor, RANGED_ENDPOINTS, type RangedEndpoint } from '../src/api/ranges.js'
 
 const H = 3_600_000
 const D = 24 * H
@@ -19,22 +20,22 @@ void t.test('which endpoints', (t) => {
   t.equal(endpointFor('/v2/projects/1/attendance_shifts'), undefined, 'attendance shifts exist at organization level only')
   t.equal(endpointFor('/v2/organizations/1/projects'), undefined, 'not a date-ranged list')
   t.equal(endpointFor('/v2/organizations/x/activities'), undefined)
-  t.ok(RANGED_ENDPOINTS.every((e) => e.maxDays > 0 && e.listKey !== ''), 'no documented maximum reads as no limit')
-  t.equal(endpointFor('/v2/organizations/1/job_site_visits')?.maxDays, Infinity, 'cut only after a blank reply')
+  t.ok(RANGED_ENDPOINTS.every((e) => (e.maxDays === undefined || e.maxDays > 0) && e.listKey !== ''), 'a documented maximum is a positive number of days')
+  t.equal(endpointFor('/v2/organizations/1/job_site_visits')?.maxDays, undefined, 'none documented: cut only after a blank reply')
   t.end()
 })
 
 void t.test('reading ranges', (t) => {
-  t.same(parseSpan('time', '2026-01-05T00:00:00Z', '2026-01-06T00:00:00Z'), { lo: Date.UTC(2026, 0, 5), hi: Date.UTC(2026, 0, 6) })
-  t.equal(parseSpan('time', '2026-01-05T00:00:00', '2026-01-05T02:00:00+02:00'), undefined, 'no offset is UTC; 02:00+02:00 is that same instant: an empty range')
-  t.same(parseSpan('time', '2026-01-05', '2026-01-06'), { lo: Date.UTC(2026, 0, 5), hi: Date.UTC(2026, 0, 6) }, 'a bare date is its midnight')
+  t.same(parseSpan('date-time', '2026-01-05T00:00:00Z', '2026-01-06T00:00:00Z'), { lo: Date.UTC(2026, 0, 5), hi: Date.UTC(2026, 0, 6) })
+  t.equal(parseSpan('date-time', '2026-01-05T00:00:00', '2026-01-05T02:00:00+02:00'), undefined, 'no offset is UTC; 02:00+02:00 is that same instant: an empty range')
+  t.same(parseSpan('date-time', '2026-01-05', '2026-01-06'), { lo: Date.UTC(2026, 0, 5), hi: Date.UTC(2026, 0, 6) }, 'a bare date is its midnight')
   t.same(parseSpan('date', '2026-03-01', '2026-03-31'), { lo: day('2026-03-01'), hi: day('2026-04-01') }, 'a date stop is inclusive')
   t.same(parseSpan('date', '2026-03-01', '2026-03-01'), { lo: day('2026-03-01'), hi: day('2026-03-02') }, 'one day')
   t.same(parseSpan('date', '2026-03-01T00:00:00.000Z', '2026-03-02T23:00:00-05:00'), { lo: day('2026-03-01'), hi: day('2026-03-03') }, 'a date-time sent for a date counts its date as written, as Hubstaff reads it')
   for (const [kind, start, stop] of [
-    ['time', '2026-01-06T00:00:00Z', '2026-01-05T00:00:00Z'],
-    ['time', 'yesterday', '2026-01-05T00:00:00Z'],
-    ['time', '2026-01-05T00:00:00Z', undefined],
+    ['date-time', '2026-01-06T00:00:00Z', '2026-01-05T00:00:00Z'],
+    ['date-time', 'yesterday', '2026-01-05T00:00:00Z'],
+    ['date-time', '2026-01-05T00:00:00Z', undefined],
     ['date', '2026-03-31', '2026-03-01'],
     ['date', '2026-02-30', '2026-03-01'],
     ['date', '2026-03-01T25:00:00Z', '2026-03-02'],
@@ -58,16 +59,16 @@ void t.test('cutting', (t) => {
   t.same(show(daily, cutToMaxSpan(daily, { lo: day('2026-01-01'), hi: day('2026-03-04') })), ['2026-01-01..2026-01-31', '2026-02-01..2026-03-03'], 'dates: inclusive stops')
   t.same(cutToMaxSpan(daily, { lo: day('2026-01-01'), hi: day('2026-01-10') }).length, 1, 'within the limit: one piece')
 
-  t.same(show(activities, bisect('time', { lo: Date.UTC(2026, 0, 5), hi: Date.UTC(2026, 0, 12) }) ?? []), ['2026-01-05T00:00:00Z..2026-01-09T00:00:00Z', '2026-01-09T00:00:00Z..2026-01-12T00:00:00Z'], 'halves on a midnight')
-  t.same(show(activities, bisect('time', { lo: Date.UTC(2026, 0, 5, 9), hi: Date.UTC(2026, 0, 5, 14) }) ?? []), ['2026-01-05T09:00:00Z..2026-01-05T12:00:00Z', '2026-01-05T12:00:00Z..2026-01-05T14:00:00Z'], 'under two days: on an hour')
-  t.same(show(activities, bisect('time', { lo: Date.UTC(2026, 0, 5, 9, 10), hi: Date.UTC(2026, 0, 5, 10, 50) }) ?? []), ['2026-01-05T09:10:00Z..2026-01-05T10:00:00Z', '2026-01-05T10:00:00Z..2026-01-05T10:50:00Z'])
-  t.equal(bisect('time', { lo: Date.UTC(2026, 0, 5, 9), hi: Date.UTC(2026, 0, 5, 10) }), undefined, 'an hour is the smallest piece')
+  t.same(show(activities, bisect('date-time', { lo: Date.UTC(2026, 0, 5), hi: Date.UTC(2026, 0, 12) }) ?? []), ['2026-01-05T00:00:00Z..2026-01-09T00:00:00Z', '2026-01-09T00:00:00Z..2026-01-12T00:00:00Z'], 'halves on a midnight')
+  t.same(show(activities, bisect('date-time', { lo: Date.UTC(2026, 0, 5, 9), hi: Date.UTC(2026, 0, 5, 14) }) ?? []), ['2026-01-05T09:00:00Z..2026-01-05T12:00:00Z', '2026-01-05T12:00:00Z..2026-01-05T14:00:00Z'], 'under two days: on an hour')
+  t.same(show(activities, bisect('date-time', { lo: Date.UTC(2026, 0, 5, 9, 10), hi: Date.UTC(2026, 0, 5, 10, 50) }) ?? []), ['2026-01-05T09:10:00Z..2026-01-05T10:00:00Z', '2026-01-05T10:00:00Z..2026-01-05T10:50:00Z'])
+  t.equal(bisect('date-time', { lo: Date.UTC(2026, 0, 5, 9), hi: Date.UTC(2026, 0, 5, 10) }), undefined, 'an hour is the smallest piece')
   t.equal(bisect('date', { lo: day('2026-01-05'), hi: day('2026-01-06') }), undefined, 'a day is the smallest piece')
   t.same(show(daily, bisect('date', { lo: day('2026-01-05'), hi: day('2026-01-08') }) ?? []), ['2026-01-05..2026-01-06', '2026-01-07..2026-01-07'])
 
-  const cells = dayCells('time', { lo: Date.UTC(2026, 0, 5, 12), hi: Date.UTC(2026, 0, 8, 6) })
+  const cells = dayCells('date-time', { lo: Date.UTC(2026, 0, 5, 12), hi: Date.UTC(2026, 0, 8, 6) })
   t.same(show(activities, cells), ['2026-01-05T12:00:00Z..2026-01-06T00:00:00Z', '2026-01-06T00:00:00Z..2026-01-07T00:00:00Z', '2026-01-07T00:00:00Z..2026-01-08T00:00:00Z', '2026-01-08T00:00:00Z..2026-01-08T06:00:00Z'])
-  t.same(cells.map((c) => isWholeDay('time', c)), [false, true, true, false], 'only whole days are kept for later queries')
+  t.same(cells.map((c) => isWholeDay('date-time', c)), [false, true, true, false], 'only whole days are kept for later queries')
   t.same(dayCells('date', { lo: day('2026-01-05'), hi: day('2026-01-08') }).length, 3)
 
   const limits = []

@@ -81,8 +81,11 @@ export class FileBudgetStore extends MemoryBudgetStore {
   #ino = -1
   #lines = 0
   #skipped = 0
-  /** One locked step at a time in this process (proper-lockfile is not reentrant). */
-  #chain: Promise<unknown> = Promise.resolve()
+  /** One locked batch at a time in this process (proper-lockfile is not reentrant). */
+  #chain: Promise<void> = Promise.resolve()
+  readonly #waiting: { fn: () => unknown; resolve: (value: unknown) => void; reject: (err: unknown) => void }[] = []
+  /** The lines of the batch running under the lock, written once it is done. */
+  #lines_: string[] | undefined
   /** Reading the log and changing the window, one at a time: two reads from one offset would count its lines twice. */
   #state: Promise<unknown> = Promise.resolve()
   #following: Promise<void> | undefined
@@ -108,20 +111,20 @@ export class FileBudgetStore extends MemoryBudgetStore {
   }
 
   override take(request: TakeRequest): Promise<TakeResult> {
-    return this.#locked(async () => {
+    return this.#locked(() => {
       const result = this.window.take(request)
       if (result.granted) {
         const app = request.app === undefined ? '' : ` ${request.app.replace(/\s+/g, '_')}`
-        await this.#append(Array.from({ length: request.cost }, () => `${request.now}${app}\n`).join(''))
+        this.#append(Array.from({ length: request.cost }, () => `${request.now}${app}\n`).join(''))
       }
       return result
     })
   }
 
   override pause(until: number): Promise<void> {
-    return this.#locked(async () => {
+    return this.#locked(() => {
       this.window.pause(until)
-      await this.#append(`P ${until}\n`)
+      this.#append(`P ${until}\n`)
     })
   }
 
@@ -136,35 +139,65 @@ export class FileBudgetStore extends MemoryBudgetStore {
   }
 
   override async close(): Promise<void> {
-    await this.#chain.catch(() => undefined)
+    await this.#chain
   }
 
-  /** Runs `fn` holding the ledger lock, on a window that has every line of the log. */
-  #locked<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.#chain.catch(() => undefined).then(async () => {
-      let release: () => Promise<void>
-      try {
-        release = await lockfile.lock(this.#dir, {
-          lockfilePath: this.#lockPath,
-          realpath: false,
-          stale: 10_000,
-          retries: { retries: 1000, factor: 1, minTimeout: 5, maxTimeout: 20 },
-          onCompromised: this.#onCompromised,
-        })
-      } catch (err) {
-        throw new GatewayError('HSG_BUDGET_LEDGER_DAMAGED', `Another process has held the budget ledger lock ${this.#lockPath} for too long.`, { cause: err })
-      }
-      try {
-        return await this.#serial(async () => {
-          await this.#follow(true)
-          return fn()
-        })
-      } finally {
-        await release().catch(() => undefined)
-      }
+  /**
+   * Runs `fn` holding the ledger lock, on a window that has every line of the log. The steps that
+   * arrive while one batch holds the lock run together under the next one, and their lines go to
+   * the log in one write before any of them resolves: one lock and one append per batch, not per
+   * request.
+   */
+  #locked<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.push({ fn, resolve: resolve as (value: unknown) => void, reject })
+      this.#chain = this.#chain.then(() => this.#runBatch())
     })
-    this.#chain = run
-    return run
+  }
+
+  async #runBatch(): Promise<void> {
+    const batch = this.#waiting.splice(0)
+    if (batch.length === 0) return
+    let release: () => Promise<void>
+    try {
+      release = await lockfile.lock(this.#dir, {
+        lockfilePath: this.#lockPath,
+        realpath: false,
+        stale: 10_000,
+        retries: { retries: 1000, factor: 1, minTimeout: 5, maxTimeout: 20 },
+        onCompromised: this.#onCompromised,
+      })
+    } catch (err) {
+      const error = new GatewayError('HSG_BUDGET_LEDGER_DAMAGED', `Another process has held the budget ledger lock ${this.#lockPath} for too long.`, { cause: err })
+      for (const step of batch) step.reject(error)
+      return
+    }
+    const done: { ok: boolean; value: unknown }[] = []
+    try {
+      await this.#serial(async () => {
+        await this.#follow(true)
+        this.#lines_ = []
+        for (const step of batch) {
+          try {
+            done.push({ ok: true, value: step.fn() })
+          } catch (err) {
+            done.push({ ok: false, value: err })
+          }
+        }
+        const lines = this.#lines_.join('')
+        this.#lines_ = undefined
+        if (lines !== '') await this.#write(lines)
+      })
+    } catch (err) {
+      while (done.length < batch.length) done.push({ ok: false, value: err })
+    } finally {
+      await release().catch(() => undefined)
+    }
+    batch.forEach((step, i) => {
+      const outcome = done[i] ?? { ok: false, value: new Error('budget ledger step lost') }
+      if (outcome.ok) step.resolve(outcome.value)
+      else step.reject(outcome.value)
+    })
   }
 
   async #followQuietly(): Promise<void> {
@@ -242,8 +275,13 @@ export class FileBudgetStore extends MemoryBudgetStore {
     }
   }
 
+  /** Under the lock: the lines join the batch's one write. */
+  #append(lines: string): void {
+    this.#lines_?.push(lines)
+  }
+
   /** Under the lock: appends, or rewrites the log as the window once it has grown well past it. */
-  async #append(lines: string): Promise<void> {
+  async #write(lines: string): Promise<void> {
     try {
       const count = lines.split('\n').length - 1
       if (this.#lines + count > Math.max(2048, this.window.used * 4)) {

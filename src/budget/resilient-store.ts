@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { whenReady } from '../redis-client.js'
 import { MemoryBudgetStore } from './file-store.js'
+import { HeardLedger } from './heard.js'
 import type { RedisBudgetStore, LedgerSlot } from './redis-store.js'
 import type { BudgetSnapshot, BudgetStore, TakeRequest, TakeResult } from './store.js'
 
@@ -20,6 +21,8 @@ export interface ResilientBudgetStoreOptions {
   readonly retryMs?: number
   /** How long the first use waits for the initial connection, ms. @default 2000 */
   readonly connectTimeoutMs?: number
+  /** How often an instance reads the shared figure while Redis answers, ms (what an outage starts from). @default 1000 */
+  readonly refreshMs?: number
 }
 
 /** The share ledger: a memory window this store can charge and read without a tick in between. */
@@ -33,6 +36,11 @@ class LocalLedger extends MemoryBudgetStore {
   usedAt(now: number, windowMs: number): number {
     this.window.prune(now, windowMs)
     return this.window.used
+  }
+
+  /** When this ledger's first slot frees (none when empty). */
+  freeTimesNow(now: number, windowMs: number): number[] {
+    return this.window.freeTimes(now, windowMs, 1)
   }
 
   add(stamp: number, app: string | undefined, count: number): void {
@@ -56,6 +64,16 @@ export class ResilientBudgetStore implements BudgetStore {
   readonly #connectTimeoutMs: number
   /** Every slot this instance was granted in the window, through Redis or not. */
   readonly #local = new LocalLedger()
+  /** The slots this instance granted on its own since it last heard the shared figure. */
+  #alone = new LocalLedger()
+  /**
+   * The shared ledger last heard from Redis. Read whole every `refreshMs` even when idle, so that
+   * an outage starts from what was free, not from this instance's own use alone.
+   */
+  readonly #heard = new HeardLedger()
+  /** Wall-clock ms of the caller's time in #last, to age it for the refresh timer. */
+  #lastWall = 0
+  readonly #refresher: NodeJS.Timeout
   #slots: LedgerSlot[] = []
   #pausedUntil = 0
   /** Grants made without Redis, ever: a resync checks it saw them all. */
@@ -83,6 +101,8 @@ export class ResilientBudgetStore implements BudgetStore {
     // Every (re)connection, not only ours after a failure: an instance idle during the outage
     // must also give a restarted Redis back the slots it forgot.
     this.#redis.client.on('ready', this.#onReady)
+    this.#refresher = setInterval(() => void this.#refresh(), options.refreshMs ?? 1000)
+    this.#refresher.unref()
   }
 
   get kind(): string {
@@ -113,14 +133,19 @@ export class ResilientBudgetStore implements BudgetStore {
     this.#see(now, windowMs)
     if (await this.#useRedis()) {
       try {
-        return await this.#timed(this.#redis.snapshot(now, windowMs))
+        const shared = await this.#timed(this.#redis.snapshot(now, windowMs))
+        await this.#hearAll(now, windowMs, shared.used)
+        return shared
       } catch (err) {
         this.#down(err)
       }
     }
-    // This instance's own use: the rest of the shared window is unknown while Redis is away.
+    // This instance's own use, or its part of what the others held when it last heard from them
+    // (whichever leaves less): `r` then never exceeds what it may grant alone.
     const local = await this.#local.snapshot(now, windowMs)
-    return { ...local, pausedUntil: this.#pausedUntil > now ? this.#pausedUntil : 0, share: this.#instances }
+    const heard = this.#heard.heldAt(now, windowMs)
+    const used = heard === undefined ? local.used : Math.max(local.used, Math.ceil(heard / this.#instances) + this.#alone.usedAt(now, windowMs))
+    return { ...local, used, pausedUntil: this.#pausedUntil > now ? this.#pausedUntil : 0, share: this.#instances }
   }
 
   async pause(until: number): Promise<void> {
@@ -135,6 +160,7 @@ export class ResilientBudgetStore implements BudgetStore {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#refresher)
     this.#redis.client.off('ready', this.#onReady)
     await this.#recovering
     await this.#redis.close()
@@ -145,6 +171,8 @@ export class ResilientBudgetStore implements BudgetStore {
       const ids = this.#redis.newSlotIds(request.cost)
       try {
         const result = await this.#timed(this.#redis.takeAs(request, ids))
+        this.#heard.count(result.used, request.now, request.windowMs)
+        this.#alone = new LocalLedger()
         if (result.granted) this.#remember(request, ids)
         // A pause another instance learnt must outlast an outage here too.
         else if (result.reason === 'paused') this.#pausedUntil = Math.max(this.#pausedUntil, result.retryAt)
@@ -164,6 +192,14 @@ export class ResilientBudgetStore implements BudgetStore {
       return { granted: false, used: this.#local.usedAt(now, windowMs), retryAt: this.#pausedUntil, reason: 'paused' }
     }
     const share = (n: number) => Math.floor(n / this.#instances)
+    // Each instance may grant alone its share of what the instances together left free when it
+    // last heard (growing as those slots leave the window), so that together they never exceed
+    // the limit, however unevenly they had spent it before.
+    const heard = this.#heard.heldAt(now, windowMs)
+    if (heard !== undefined && this.#alone.usedAt(now, windowMs) + cost > share(request.limit - heard)) {
+      const frees = [this.#heard.nextFreeAt(now, windowMs), ...this.#alone.freeTimesNow(now, windowMs)].filter((f) => f !== undefined)
+      return { granted: false, used: this.#local.usedAt(now, windowMs), retryAt: Math.min(now + windowMs, ...frees), reason: 'window' }
+    }
     const result = this.#local.takeNow({
       now,
       windowMs,
@@ -173,6 +209,7 @@ export class ResilientBudgetStore implements BudgetStore {
       appLimit: request.appLimit === undefined ? undefined : share(request.appLimit),
     })
     if (result.granted) {
+      this.#alone.add(now, app, cost)
       this.#localGrants++
       this.#keep(now, windowMs, app, this.#redis.newSlotIds(cost))
     }
@@ -192,7 +229,32 @@ export class ResilientBudgetStore implements BudgetStore {
   }
 
   #see(now: number, windowMs: number): void {
-    if (this.#last === undefined || now >= this.#last.now) this.#last = { now, windowMs }
+    if (this.#last === undefined || now >= this.#last.now) {
+      this.#last = { now, windowMs }
+      this.#lastWall = Date.now()
+    }
+  }
+
+  /** Reads the whole shared ledger: what this instance grants alone from now on starts from it. */
+  async #hearAll(now: number, windowMs: number, used: number): Promise<void> {
+    const frees = await this.#timed(this.#redis.freeTimes(now, windowMs, used))
+    this.#heard.set(
+      frees.map((f) => f - windowMs),
+      now,
+    )
+    this.#alone = new LocalLedger()
+  }
+
+  /** Reads the shared figure while Redis answers, also when no request comes: an outage may start any time. */
+  async #refresh(): Promise<void> {
+    const last = this.#last
+    if (last === undefined || this.#mode !== 'redis' || this.#recovering !== undefined || !this.#redis.ready) return
+    const now = last.now + (Date.now() - this.#lastWall)
+    try {
+      await this.#hearAll(now, last.windowMs, (await this.#timed(this.#redis.snapshot(now, last.windowMs))).used)
+    } catch (err) {
+      this.#down(err)
+    }
   }
 
   /** Whether to go to Redis now; resyncs first when the connection has come back. */
@@ -243,6 +305,18 @@ export class ResilientBudgetStore implements BudgetStore {
         slots = this.#slots = this.#slots.filter((s) => s.stamp > last.now - last.windowMs)
         if (slots.length > 0) await this.#timed(this.#redis.record(slots, last.now, last.windowMs), this.#timeoutMs * 4)
         if (this.#pausedUntil > last.now) await this.#timed(this.#redis.pause(this.#pausedUntil))
+      }
+      // A Redis restarted empty holds only what the instances back so far wrote: until the others
+      // have written their slots too, taking from it would hand out theirs again. Until then (or
+      // until what was heard has left the window) this instance keeps to its share alone.
+      const last = this.#last
+      const held = last === undefined ? undefined : this.#heard.heldAt(last.now, last.windowMs)
+      if (last !== undefined && held !== undefined && this.#mode === 'fallback') {
+        const shared = await this.#timed(this.#redis.snapshot(last.now, last.windowMs))
+        if (shared.used < held) {
+          this.#nextAttempt = Date.now() + this.#retryMs
+          return
+        }
       }
     } catch (err) {
       this.#down(err)

@@ -1,4 +1,5 @@
 import type { AppIdentity } from '../apps.js'
+import type { Mode } from '../config/settings.js'
 
 /**
  * The request pipeline knows nothing of Fastify: a stage takes the next handler and returns a
@@ -27,6 +28,11 @@ export interface GatewayRequest {
   readonly app: AppIdentity
   /** Budget slots a split plan already reserved: the budget stage takes one instead of acquiring. */
   readonly prepaid?: { take(): boolean }
+  /**
+   * The mode of the pipeline the request entered, set by that pipeline: what the stages key and
+   * charge by, so that a mode switch never reaches a request in flight.
+   */
+  readonly mode?: Mode
 }
 
 export interface GatewayResponse {

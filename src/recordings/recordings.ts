@@ -1,7 +1,6 @@
 import { basename } from 'node:path'
 import type { Logger } from 'pino'
-import type { Fallback } from '../config/settings.js'
-import { compose, type Handler, type Stage } from '../pipeline/types.js'
+import type { Handler } from '../pipeline/types.js'
 import { Recorder, type RecorderStatus } from './recorder.js'
 import { Redactor } from './redact.js'
 import { ReplayIndex, replayTerminal, type ReplayStatus } from './replay.js'
@@ -67,16 +66,19 @@ export class Recordings {
   }
 
   /**
-   * The terminals of the record and replay modes. Record is the upstream terminal with the recorder
-   * around it (the auth and budget stages in front stay as in live mode). Replay answers from the
-   * index; on a miss it answers 404, or asks the mock, or (`record-missing`) sends the request
-   * through `upstreamStages` (auth, budget) to the recording upstream terminal, so what is new is
-   * recorded and replayed from then on.
+   * Record mode's terminal: `upstream` with the recorder around it (the auth and budget stages in
+   * front stay as in live mode).
    */
-  terminals(upstream: Handler, options: { fallback: Fallback; mock: Handler; upstreamStages: readonly Stage[] }): { record: Handler; replay: Handler } {
-    const record = this.recorder.wrap(upstream)
-    const fallback = options.fallback === 'mock' ? options.mock : options.fallback === 'record-missing' ? compose(options.upstreamStages, record) : undefined
-    return { record, replay: replayTerminal(this.index, { fallback }) }
+  recording(upstream: Handler): Handler {
+    return this.recorder.wrap(upstream)
+  }
+
+  /**
+   * Replay mode's terminal: answers from the index; a miss goes to `fallback` (the mock, or what
+   * records it from Hubstaff), or without one gets the app's 404 naming the nearest recordings.
+   */
+  replaying(fallback: Handler | undefined): Handler {
+    return replayTerminal(this.index, { fallback })
   }
 
   async status(): Promise<RecordingsStatus> {

@@ -144,11 +144,14 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
       : { status: 200, headers, body, source: 'split', upstreamCalls: 0 }
   }
 
-  /** Keeps the whole days a plan fetched, each under its own key and for its own freshness. */
+  /**
+   * Keeps every piece a plan fetched whole, each under its own key and for its own freshness:
+   * whole days serve later queries that share them, longer pieces (an up-front cut) the retry of
+   * this one.
+   */
   function keepDays(request: GatewayRequest, r: Ranged, complete: readonly StoredPiece[], now: number): void {
     if (!reuse) return
     for (const piece of complete) {
-      if (!isWholeDay(r.endpoint.kind, piece.span)) continue
       const ttlMs = ttlOf(request.path, r, piece.span, now)
       const summary: SplitSummary = { pieces: 1, depth: 0, upstreamCalls: 0 }
       kept.set(dayKeyOf(r, piece.span), { list: piece.list, headers: piece.headers, summary, fromId: 0, reused: 0, storedAt: now, expiresAt: now + ttlMs })
@@ -186,7 +189,7 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
   async function refusedPart(request: GatewayRequest, r: Ranged, stopped: PlanRefused, budget: PlanBudget | undefined, unkeptCost: number): Promise<Error> {
     const now = clock()
     keepDays(request, r, stopped.complete, now)
-    const again = reusable(r, now)
+    const again = reusable(r, now) ?? cutAgain(r, now)
     const cost = again?.missing.length ?? unkeptCost
     const keptDays = again?.preloaded.length ?? 0
     options.logger?.info({ reqId: request.id, path: request.path, keptDays, retryCost: cost }, 'split plan refused part-way by the budget')
@@ -241,6 +244,19 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
     }
   }
 
+  /** The pieces of the range's up-front cut kept from an earlier attempt, and those still to fetch; undefined when none is kept. */
+  function cutAgain(r: Ranged, now: number): { preloaded: StoredPiece[]; missing: Span[] } | undefined {
+    if (!reuse || r.span.hi - r.span.lo <= maxSpan(r.endpoint)) return undefined
+    const preloaded: StoredPiece[] = []
+    const missing: Span[] = []
+    for (const piece of cutToMaxSpan(r.endpoint, r.span)) {
+      const held = kept.get(dayKeyOf(r, piece), now)
+      if (held === undefined) missing.push(piece)
+      else preloaded.push({ span: piece, list: held.list, headers: held.headers })
+    }
+    return preloaded.length === 0 ? undefined : { preloaded, missing }
+  }
+
   /** The whole days of the range kept from earlier queries, and the cells still to fetch; undefined when none is kept. */
   function reusable(r: Ranged, now: number): { preloaded: StoredPiece[]; missing: Span[] } | undefined {
     if (!reuse) return undefined
@@ -290,8 +306,10 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
       }
     }
     if (overLong) {
-      const pieces = cutToMaxSpan(endpoint, span).map((s) => ({ span: s, depth: 0, startId, pageLimit }))
-      return planned(next, request, r, pieces, 0)
+      // The pieces of the same cut a refused attempt fetched whole are kept: only the rest is asked.
+      const cut = (requestDirectives(request.headers).noCache ? undefined : cutAgain(r, clock())) ?? { preloaded: [], missing: cutToMaxSpan(endpoint, span) }
+      const pieces = cut.missing.map((s) => ({ span: s, depth: 0, startId, pageLimit }))
+      return planned(next, request, r, pieces, 0, cut.preloaded)
     }
     let spent = 1
     try {

@@ -157,11 +157,9 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
     const ends = formatIn(ctx.form, piece.span)
     const query = pieceQuery(request.query, { param: endpoint.param, start: ends.start, stop: ends.stop, pageStartId: cursor, pageLimit: limit })
     try {
-      const answer = await slots.run(() => {
-        if (signal.aborted) throw new RequestAborted()
-        if (refused !== undefined && credit.left === 0) throw STOPPED
-        return ctx.next({ ...request, query, signal, prepaid: credit })
-      })
+      if (signal.aborted) throw new RequestAborted()
+      if (refused !== undefined && credit.left === 0) throw STOPPED
+      const answer = await ctx.next({ ...request, query, signal, prepaid: credit })
       calls += answer.upstreamCalls
       return blankForm(answer) === undefined ? answer : 'blank'
     } catch (err) {
@@ -211,8 +209,11 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
     }
   }
 
+  // A piece holds its slot from its first page to its last: pieces are walked in the order they
+  // were planned, so that when the budget runs out part-way the earlier ones are whole (and kept)
+  // instead of every piece being half-fetched.
   const launch = (piece: PlanPiece): void => {
-    const task = walk(piece).catch((err: unknown) => {
+    const task = slots.run(() => walk(piece)).catch((err: unknown) => {
       if (err === STOPPED) return
       failure ??= err instanceof Error ? err : new Error(String(err))
       stop.abort()

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino'
 import { GatewayError, isGatewayError } from '../errors.js'
 import { TokenEndpointError, type ExchangeResult } from './exchange.js'
+import { chooseRefreshToken, marginFor, mergeSeeds } from './policy.js'
 import { seedHash, type StoredTokens, type TokenStore } from './store.js'
+
+export { chooseRefreshToken } from './policy.js'
 
 export type TokenState = 'empty' | 'ok' | 'degraded' | 'rejected'
 
@@ -31,23 +34,6 @@ export interface TokenManagerOptions {
   readonly recheckMs?: number
   /** The longest wait a Retry-After of the token endpoint may impose, ms. @default one hour */
   readonly maxPauseMs?: number
-}
-
-/** Which refresh token to exchange: the store's rotated one, or a seed the store has never seen. */
-export function chooseRefreshToken(stored: StoredTokens | undefined, seed: string | undefined): { token: string; seeds: string[] } | undefined {
-  if (seed !== undefined) {
-    const hash = seedHash(seed)
-    // A seed the lineage began from is long rotated away upstream: the store wins. A seed never
-    // seen is a new personal access token the user just supplied: it wins.
-    if (stored === undefined || !stored.seeds.includes(hash)) {
-      return { token: seed, seeds: [...(stored?.seeds ?? []), hash].slice(-20) }
-    }
-  }
-  return stored === undefined ? undefined : { token: stored.refreshToken, seeds: [...stored.seeds] }
-}
-
-function mergeSeeds(newer: readonly string[], older: readonly string[]): string[] {
-  return [...new Set([...older, ...newer])].slice(-20)
 }
 
 const FIX =
@@ -393,23 +379,17 @@ export class TokenManager {
     this.#timer.unref()
   }
 
-  /**
-   * The refresh margin for `tokens`, at most half their life: a margin longer than the life would
-   * start a refresh on every request (an exchange storm), each new token born inside its margin.
-   */
+  /** The refresh margin for `tokens` (see marginFor), warning once when it had to be shortened. */
   #marginFor(tokens: StoredTokens): number {
-    const { expiresAt, refreshedAt } = tokens
-    if (expiresAt === undefined || refreshedAt === undefined) return this.#marginMs
-    const half = Math.max(0, (expiresAt - refreshedAt) / 2)
-    if (this.#marginMs <= half) return this.#marginMs
-    if (!this.#marginWarned) {
+    const { marginMs, lifeMs } = marginFor(this.#marginMs, tokens)
+    if (marginMs < this.#marginMs && !this.#marginWarned) {
       this.#marginWarned = true
       this.#log.warn(
-        { refreshMarginS: this.#marginMs / 1000, tokenLifeS: Math.round((expiresAt - refreshedAt) / 1000), usedS: Math.round(half / 1000) },
+        { refreshMarginS: this.#marginMs / 1000, tokenLifeS: Math.round(lifeMs / 1000), usedS: Math.round(marginMs / 1000) },
         'refresh margin (--refresh-margin) is longer than half the access token life; using half the life',
       )
     }
-    return half
+    return marginMs
   }
 
   #setState(state: TokenState, reason: { code: string; detail: string } | null): void {

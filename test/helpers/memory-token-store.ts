@@ -147,6 +147,8 @@ export class MemoryTokenStore implements TokenStore {
 
   quarantine(): Promise<string | undefined> {
     this.quarantines++
+    // As the real stores: nothing stored, nothing moved aside.
+    if (!this.corrupt && this.data === undefined) return Promise.resolve(undefined)
     this.corrupt = false
     this.data = undefined
     return Promise.resolve(`${this.location}.corrupt-test`)
