@@ -38,6 +38,7 @@ export const ERRORS = {
 
   // ---- budget and team mode ----
   HSG_BUDGET_LEDGER_DAMAGED: { status: 500, title: 'Budget ledger damaged' },
+  HSG_BUDGET_LOCK_TIMEOUT: { status: 503, title: 'Budget ledger lock not acquired' },
   HSG_BUDGET_EXHAUSTED: { status: 429, title: 'Hourly budget spent' },
   HSG_BUDGET_QUEUE_FULL: { status: 429, title: 'Too many requests waiting for budget' },
   HSG_APP_KEY_INVALID: { status: 401, title: 'Missing or unknown app key' },

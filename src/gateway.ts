@@ -278,6 +278,8 @@ export class Gateway {
       mode: this.mode.current,
       budget: await this.budget.status(),
       cache: this.cacheStats(),
+      // Date-range splits: kept results, and the plans running now with their progress.
+      split: this.#split?.stats(),
       apps: this.apps.teamMode ? this.apps.names : undefined,
       uptime: Math.round((this.#now() - this.#startedAt) / 1000),
       inflight: this.#inflight,

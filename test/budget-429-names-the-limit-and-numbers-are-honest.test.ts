@@ -10,6 +10,7 @@ import { BudgetEngine, type BudgetEngineOptions } from '../src/budget/engine.js'
 import { MemoryBudgetStore } from '../src/budget/file-store.js'
 import type { BudgetSnapshot } from '../src/budget/store.js'
 import { GatewayError } from '../src/errors.js'
+import { runCli } from './helpers/cli-in-process.js'
 import { startTestGateway } from './helpers/gateway.js'
 import { Clock } from './helpers/memory-token-store.js'
 
@@ -112,4 +113,7 @@ void t.test('--budget-reserve must be below --budget', async (t) => {
     code: 'HSG_CONFIG_INVALID',
     message: /--budget-reserve 10.*--budget 10/,
   })
+  const cli = await runCli(['--budget', '10', '--budget-reserve', '10', '--port', '0', '--state-dir', t.testdir()])
+  t.equal(cli.code, 2, 'start-up stops with exit code 2')
+  t.match(cli.stderr, /^hubstaff-gateway: invalid --budget-reserve 10: expected fewer than --budget 10[^\n]*\n$/, 'one line naming both settings')
 })

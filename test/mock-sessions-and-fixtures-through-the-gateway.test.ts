@@ -113,7 +113,7 @@ void t.test('a bad session name is refused, and the mock routes answer only whil
   }
 })
 
-void t.test('the worked example of the README: fixtures in a session, a write, its list', async (t) => {
+void t.test('the worked example of docs/mock.md: fixtures in a session, a write, its list', async (t) => {
   const gw = await startTestGateway({ mode: 'mock', stateDir: t.testdir() })
   t.teardown(() => gw.close())
   const call = client(gw)

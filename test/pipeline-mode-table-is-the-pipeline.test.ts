@@ -1,5 +1,5 @@
 // The mode table is the pipeline: the gateway builds each mode's stages and terminal from
-// src/pipeline/modes.ts, the README shows the same table, and a request runs wholly in the
+// src/pipeline/modes.ts, docs/architecture.md shows the same table, and a request runs wholly in the
 // pipeline it entered, even when PUT /_gateway/mode switches while it is inside the split or the
 // terminal: it keeps its mode's terminal, cache key and budget behaviour.
 import { readFileSync } from 'node:fs'
@@ -49,11 +49,11 @@ void t.test('record-missing sends a replay miss through auth and budget to the r
   })
 })
 
-/** The README's mode table, read back into the module's shape. */
+/** The mode table of docs/architecture.md, read back into the module's shape. */
 function readmeTable(): { modes: Record<string, unknown>; fallbacks: Record<string, unknown> } {
-  const text = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const text = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8')
   const from = text.indexOf('**The mode table**')
-  if (from < 0) throw new Error('the README has no mode table')
+  if (from < 0) throw new Error('docs/architecture.md has no mode table')
   const lines = text.slice(from).split('\n')
   const first = lines.findIndex((l) => l.startsWith('| mode |'))
   const after = lines.slice(first + 2)

@@ -1,6 +1,6 @@
 // `hubstaff-gateway spec pull` downloads <upstream>/v2/docs into the state dir, keeps its ETag,
 // asks with If-None-Match the next time and keeps the file on a 304; a failed pull leaves the
-// cached copy alone; mock mode then serves the pulled document.
+// cached copy alone; mock mode then serves the pulled document at /v2/docs.
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -72,8 +72,9 @@ void t.test('pull, revalidate, fail, serve', async (t) => {
 
   const gw = await startTestGateway({ mode: 'mock', stateDir })
   t.teardown(() => gw.close())
-  const me = await request(`${gw.address}/v2/users/me`)
-  t.same(await me.body.json(), { user: { name: 'second' } }, 'mock mode serves the pulled document')
+  // The twin answers /v2/users/me from its organization; the document itself is what /v2/docs serves.
+  const docs = await request(`${gw.address}/v2/docs`)
+  t.equal(await docs.body.text(), doc, 'mock mode serves the pulled document')
   t.match(await gw.gateway.status(), { mock: { specSource: 'cached', spec: path } })
 })
 

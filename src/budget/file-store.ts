@@ -164,11 +164,16 @@ export class FileBudgetStore extends MemoryBudgetStore {
         lockfilePath: this.#lockPath,
         realpath: false,
         stale: 10_000,
-        retries: { retries: 1000, factor: 1, minTimeout: 5, maxTimeout: 20 },
+        // About 30 s of retries: gateways on one state dir take turns in milliseconds, so only a
+        // process stuck while holding the lock (and not yet stale) keeps another out that long.
+        retries: { retries: 3000, factor: 1, minTimeout: 5, maxTimeout: 20 },
         onCompromised: this.#onCompromised,
       })
     } catch (err) {
-      const error = new GatewayError('HSG_BUDGET_LEDGER_DAMAGED', `Another process has held the budget ledger lock ${this.#lockPath} for too long.`, { cause: err })
+      const error = new GatewayError('HSG_BUDGET_LOCK_TIMEOUT', `Another process has held the budget ledger lock ${this.#lockPath} for too long; nothing was sent to Hubstaff.`, {
+        cause: err,
+        headers: { 'retry-after': '1' },
+      })
       for (const step of batch) step.reject(error)
       return
     }
@@ -222,17 +227,19 @@ export class FileBudgetStore extends MemoryBudgetStore {
    */
   async #follow(locked: boolean): Promise<void> {
     let handle
+    const unreadable = (err: unknown) =>
+      new GatewayError('HSG_BUDGET_LEDGER_DAMAGED', `Cannot read the budget ledger ${this.path}: ${(err as Error).message}. Move it aside (the gateway then starts a new one).`, { cause: err })
     try {
       handle = await open(this.path, 'r')
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new GatewayError('HSG_BUDGET_LEDGER_DAMAGED', `Cannot read the budget ledger ${this.path}: ${(err as Error).message}. Move it aside (the gateway then starts a new one).`, { cause: err })
-      }
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw unreadable(err)
       if (this.#ino !== -1) this.#restart(-1)
       return
     }
     try {
-      const { ino, size } = await handle.stat()
+      const stat = await handle.stat()
+      if (!stat.isFile()) throw unreadable(new Error('not a file'))
+      const { ino, size } = stat
       if (ino !== this.#ino || size < this.#offset) this.#restart(ino)
       if (size === this.#offset) return
       const tail = Buffer.alloc(size - this.#offset)

@@ -12,7 +12,7 @@ import { parseSpan, type Span } from '../api/dates.js'
 import { rangedEndpointFor, type RangedEndpoint } from '../api/ranges.js'
 import { formatIn, formOf, type RangeForm } from './form.js'
 import type { PlanBudget } from './budget.js'
-import { PieceAnswer, PlanRefused, runPlan, type PlanPiece, type PlanResult, type StoredPiece } from './walk.js'
+import { PieceAnswer, PlanRefused, runPlan, type PlanPiece, type PlanProgress, type PlanResult, type StoredPiece } from './walk.js'
 
 export interface SplitOptions {
   /** Upstream calls of one plan at once. @default 2 */
@@ -38,8 +38,19 @@ export interface SplitOptions {
   readonly logger?: { info(obj: object, msg: string): void; debug?(obj: object, msg: string): void }
 }
 
+/** A split plan running now, as `/_gateway/status` shows it. */
+export interface RunningPlan {
+  readonly path: string
+  /** Pieces planned so far (a re-cut after a blank reply adds some), and how many are done (kept ones included). */
+  readonly pieces: number
+  readonly done: number
+  readonly upstreamCalls: number
+  /** Seconds since it started: a plan paced by the budget runs across windows. */
+  readonly runningFor: number
+}
+
 export interface SplitStage extends Stage {
-  stats(): { kept: number; keptBytes: number; plans: number }
+  stats(): { kept: number; keptBytes: number; plans: number; running: RunningPlan[] }
 }
 
 /** Pieces fetched with the app's `page_limit`, but never more than this per page: pages stay small to parse. */
@@ -106,6 +117,7 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
   const reuse = options.reuse ?? true
   const maxPieces = options.maxPieces ?? 1000
   const plans = new Map<string, PlanFlight>()
+  const running = new Set<{ readonly path: string; readonly startedAt: number; readonly progress: PlanProgress }>()
   let planCount = 0
 
   function ranged(request: GatewayRequest): Ranged | undefined {
@@ -165,12 +177,17 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
       return cells.length >= 2 ? cells : bisect(r.endpoint.kind, span)
     }
     const budget = options.reserve?.()
+    const progress: PlanProgress = { pieces: pieces.length + preloaded.length, done: preloaded.length, upstreamCalls: spent }
+    const entry = { path: request.path, startedAt: clock(), progress }
+    running.add(entry)
     let result: PlanResult
     try {
-      result = await runPlan({ endpoint: r.endpoint, form: r.form, request, next, concurrency, reserve: budget, spent, cut, preloaded }, pieces)
+      result = await runPlan({ endpoint: r.endpoint, form: r.form, request, next, concurrency, reserve: budget, spent, cut, preloaded, progress }, pieces)
     } catch (err) {
       if (!(err instanceof PlanRefused)) throw err
       throw await refusedPart(request, r, err, budget, pieces.length + (spent > 0 ? 1 : 0))
+    } finally {
+      running.delete(entry)
     }
     const now = clock()
     const ttlMs = policy.freshness(request.path, r.params, now).ttlMs
@@ -331,6 +348,10 @@ export function splitStage(options: SplitOptions = {}): SplitStage {
   }
 
   return Object.assign(stage, {
-    stats: () => ({ kept: kept.entries, keptBytes: kept.bytes, plans: planCount }),
+    stats: () => {
+      const now = clock()
+      const plansNow = [...running].map(({ path, startedAt, progress }) => ({ path, ...progress, runningFor: Math.round((now - startedAt) / 1000) }))
+      return { kept: kept.entries, keptBytes: kept.bytes, plans: planCount, running: plansNow }
+    },
   })
 }

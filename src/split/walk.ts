@@ -77,6 +77,15 @@ export interface PlanContext {
   readonly cut?: (span: Span) => Span[] | undefined
   /** Pieces kept from earlier queries, merged in without asking Hubstaff. */
   readonly preloaded?: readonly StoredPiece[]
+  /** Kept up to date while the plan runs (what `/_gateway/status` shows of running splits). */
+  readonly progress?: PlanProgress
+}
+
+/** How far a running plan has got: pieces planned so far (a re-cut adds some), pieces done, calls made. */
+export interface PlanProgress {
+  pieces: number
+  done: number
+  upstreamCalls: number
 }
 
 /** A piece walked from its first record to its last: the whole answer for its range. */
@@ -161,6 +170,7 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
       if (refused !== undefined && credit.left === 0) throw STOPPED
       const answer = await ctx.next({ ...request, query, signal, prepaid: credit })
       calls += answer.upstreamCalls
+      if (ctx.progress !== undefined) ctx.progress.upstreamCalls = calls
       return blankForm(answer) === undefined ? answer : 'blank'
     } catch (err) {
       if (isBudgetRefusal(err) && !signal.aborted) {
@@ -189,6 +199,7 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
         if (halves !== undefined) {
           own.whole = false
           await reserve(halves.length)
+          if (ctx.progress !== undefined) ctx.progress.pieces += halves.length - 1
           for (const half of halves) launch({ span: half, depth: piece.depth + 1, startId: cursor, pageLimit: piece.pageLimit })
           return
         }
@@ -201,6 +212,7 @@ export async function runPlan(ctx: PlanContext, pieces: readonly PlanPiece[]): P
       if (pages++ === 0) leaves++
       if (read.next === undefined) {
         own.finished = true
+        if (ctx.progress !== undefined) ctx.progress.done++
         return
       }
       // A cursor that does not move on would loop for ever.
