@@ -35,10 +35,14 @@ void t.test('file: a reopened ledger keeps the count, the apps and the pause', a
 
 void t.test('file: a torn last line is ignored, and so are lines written after it', async (t) => {
   const dir = tempDir(t, 'hsg-budget-')
-  const clock = { t: T0 + 100 }
+  const clock = { t: T0 }
   const first = await open(dir, () => clock.t)
-  for (let i = 0; i < 3; i++) await first.take({ now: T0 + i, windowMs: WINDOW, cost: 1, limit: 10 })
+  for (let i = 0; i < 3; i++) {
+    clock.t = T0 + i
+    await first.take({ now: clock.t, windowMs: WINDOW, cost: 1, limit: 10 })
+  }
   await first.close()
+  clock.t = T0 + 100
   // kill -9 in the middle of an append: half a stamp, no newline.
   appendFileSync(join(dir, 'budget.log'), String(T0 + 3).slice(0, 7))
 

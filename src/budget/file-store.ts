@@ -112,10 +112,15 @@ export class FileBudgetStore extends MemoryBudgetStore {
 
   override take(request: TakeRequest): Promise<TakeResult> {
     return this.#locked(() => {
-      const result = this.window.take(request)
+      // The caller read its clock before waiting for the lock (behind the other process, or a
+      // loaded event loop), but #follow has already dropped the other process's stamps by this
+      // clock: deciding at the caller's older time would miss them and grant past the limit, and
+      // stamping that time would free the slot early by the wait. Decide and stamp at the grant.
+      const now = Math.max(request.now, this.#now())
+      const result = this.window.take({ ...request, now })
       if (result.granted) {
         const app = request.app === undefined ? '' : ` ${request.app.replace(/\s+/g, '_')}`
-        this.#append(Array.from({ length: request.cost }, () => `${request.now}${app}\n`).join(''))
+        this.#append(Array.from({ length: request.cost }, () => `${now}${app}\n`).join(''))
       }
       return result
     })

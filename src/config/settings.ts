@@ -1,42 +1,22 @@
 import type { z } from 'zod'
+import { setting } from './setting.js'
+import { LIMIT_SETTINGS } from './settings-limits.js'
+import { MOCK_SETTINGS } from './settings-mock.js'
 import { ConfigError } from '../errors.js'
 import { defaultStateDir, defaultStateDirText } from './state-dir.js'
-import { appsSchema, bool, cachePolicySchema, FALLBACKS, hostNames, httpUrl, json, jsonPaths, LOG_LEVELS, MOCK_SIZES, MODES, msRange, oneOf, redisUrl, seconds, span, text, webOrigins, wholeNumber } from './values.js'
+import { appsSchema, bool, cachePolicySchema, httpUrl, json, LOG_LEVELS, MODES, oneOf, redisUrl, seconds, text, wholeNumber } from './values.js'
 
 /**
  * The one configuration schema. Each setting is declared once here: its flag, its environment
  * variable (`HUBSTAFF_GATEWAY_<FLAG>`), its config-file key, its default, what values are allowed
  * (the text start-up errors and `--help` show) and its parser (from `values.ts`). `Config` is
- * derived from it.
+ * derived from it. The blocks of the mock and of the bounds live in settings-mock.ts and
+ * settings-limits.ts; the order here is the order of `--help`.
  */
 
 export { FALLBACKS, LOG_LEVELS, MODES, PRIORITIES, type AppConfig, type Fallback, type Mode, type Priority } from './values.js'
 
-interface SettingSpec<S extends z.ZodType> {
-  /** Long flag without dashes, kebab-case. Also the env suffix (upper snake) and a config-file key. */
-  readonly flag: string
-  readonly schema: S
-  readonly default: z.output<S> | undefined
-  /** Shown in `--help` when the default is computed rather than fixed. */
-  readonly defaultText?: string
-  /** What is allowed, as the start-up error and `--help` say it. */
-  readonly allowed: string
-  readonly description: string
-  /** Extra environment variables read after `HUBSTAFF_GATEWAY_<FLAG>`. */
-  readonly extraEnv?: readonly string[]
-  /** Never printed (help shows whether it is set, never its value). */
-  readonly secret?: boolean
-  /** The default depends on the environment (read from the env given to loadConfig, not process.env). */
-  readonly envDefault?: (env: Readonly<Record<string, string | undefined>>) => z.output<S>
-  /** A file or folder path: relative in a config file, it is taken from the file's own folder. */
-  readonly path?: boolean
-}
-
-function setting<S extends z.ZodType>(spec: SettingSpec<S>): SettingSpec<S> {
-  return spec
-}
-
-export const SETTINGS = {
+const CORE_SETTINGS = {
   mode: setting({
     flag: 'mode',
     schema: oneOf(MODES),
@@ -298,132 +278,9 @@ export const SETTINGS = {
     allowed: 'a whole number from 1 to 100000',
     description: 'Requests kept in the journal of GET /_gateway/requests (the newest; older ones drop out).',
   }),
+} as const
 
-  // ---- record, replay and the mock's simulated limits ----
-  fallback: setting({
-    flag: 'fallback',
-    schema: oneOf(FALLBACKS),
-    default: 'none',
-    allowed: FALLBACKS.join(', '),
-    description: 'Replay mode, a request with no recording: 404 HSG_REPLAY_MISS (none), the mock, or Hubstaff, recorded (record-missing; needs the token).',
-  }),
-  recordRedact: setting({
-    flag: 'record-redact',
-    schema: jsonPaths(),
-    default: [],
-    defaultText: 'none (credentials are always scrubbed)',
-    allowed: 'JSON field names or dotted paths (email, user.email, users.*.email), as a JSON array or separated by commas',
-    description: 'Extra JSON fields scrubbed from recorded bodies, besides tokens and credentials.',
-  }),
-  mockBudget: setting({
-    flag: 'mock-budget',
-    schema: bool(),
-    default: false,
-    allowed: 'true or false',
-    description: 'Mock mode spends the budget too: after --budget requests in --budget-window it answers 429 as live mode would.',
-  }),
-  mockBlankAfter: setting({
-    flag: 'mock-blank-after',
-    schema: span(),
-    default: undefined,
-    defaultText: 'off',
-    allowed: 'a span such as 7d, 36h, 90m or seconds, at least 60 s and at most 3 years',
-    description: "Mock mode answers Hubstaff's blank reply (504, empty body) to a date range longer than this.",
-  }),
-  mockSeed: setting({
-    flag: 'mock-seed',
-    schema: text.regex(/^[\x20-\x7e]{1,200}$/, 'printable characters, at most 200'),
-    default: 'hubstaff-gateway',
-    allowed: 'text of 1 to 200 printable characters',
-    description: 'Seed of the simulated organization: the same seed and size give the same organization on every run and machine.',
-  }),
-  mockSize: setting({
-    flag: 'mock-size',
-    schema: oneOf(MOCK_SIZES),
-    default: 'small',
-    allowed: MOCK_SIZES.join(', '),
-    description: 'Size of the simulated organization (README, "Mock mode", gives the records and memory of each).',
-  }),
-  mockFixtures: setting({
-    flag: 'mock-fixtures',
-    schema: text,
-    default: undefined,
-    defaultText: 'none (the seeded organization)',
-    path: true,
-    allowed: 'a path to a JSON fixtures file',
-    description: 'The simulated organization is exactly the records of this file instead of a generated one.',
-  }),
-  mockLatency: setting({
-    flag: 'mock-latency',
-    schema: msRange(0, 60_000),
-    default: undefined,
-    defaultText: 'none',
-    allowed: 'milliseconds from 0 to 60000, fixed (250) or a range (100-800)',
-    description: 'Every mock answer is delayed this long (a range: a random time within it), as a network and Hubstaff would.',
-  }),
-  mockSessionIdle: setting({
-    flag: 'mock-session-idle',
-    schema: span(),
-    default: 1800,
-    defaultText: '30m',
-    allowed: 'a span such as 30m, 2h, 1d or seconds, at least 60 s',
-    description: 'A mock session (X-Gateway-Session) unused this long is dropped with its writes.',
-  }),
-  mockSessionsMax: setting({
-    flag: 'mock-sessions-max',
-    schema: wholeNumber(1, 100_000),
-    default: 1000,
-    allowed: 'a whole number from 1 to 100000',
-    description: 'Mock sessions held at most; a new one beyond it drops the session unused longest.',
-  }),
-  mockFixturesMaxBytes: setting({
-    flag: 'mock-fixtures-max-bytes',
-    schema: wholeNumber(1024, 1_073_741_824),
-    default: 33_554_432,
-    allowed: 'bytes, a whole number from 1024 to 1073741824',
-    description: 'Largest body PUT /_gateway/mock/fixtures accepts.',
-  }),
-
-  // ---- blank replies: split and merge ----
-  split: setting({
-    flag: 'split',
-    schema: bool(),
-    default: true,
-    defaultText: 'on',
-    allowed: 'on or off (also true, false, yes, no, 1, 0)',
-    description: "A date-ranged query that gets Hubstaff's blank reply (its 30 s cut) is split into smaller ranges and merged (README, \"Blank replies\").",
-  }),
-  splitConcurrency: setting({
-    flag: 'split-concurrency',
-    schema: wholeNumber(1, 16),
-    default: 2,
-    allowed: 'a whole number from 1 to 16',
-    description: 'Upstream requests one split sends at once.',
-  }),
-  splitUpFront: setting({
-    flag: 'split-up-front',
-    schema: bool(),
-    default: true,
-    defaultText: 'on',
-    allowed: 'on or off (also true, false, yes, no, 1, 0)',
-    description: "A range longer than the endpoint allows (activities 7 days, daily 31, ...) is cut into pieces before it is sent, instead of getting Hubstaff's 400.",
-  }),
-  splitReuse: setting({
-    flag: 'split-reuse',
-    schema: bool(),
-    default: true,
-    defaultText: 'on',
-    allowed: 'on or off (also true, false, yes, no, 1, 0)',
-    description: 'A blank range is cut at midnights and its whole days are kept, so that an overlapping later query fetches only the days it lacks.',
-  }),
-  splitKeepBytes: setting({
-    flag: 'split-keep-bytes',
-    schema: wholeNumber(0, 17_179_869_184),
-    default: 67_108_864,
-    allowed: 'bytes, a whole number from 0 to 17179869184 (0: keep nothing)',
-    description: "Memory for merged results kept so that an app's next pages cost nothing; each is kept as long as the cache would keep its route.",
-  }),
-
+const LOGIN_SETTINGS = {
   // ---- `login`: the user's own Hubstaff OAuth app ----
   clientId: setting({
     flag: 'client-id',
@@ -442,100 +299,10 @@ export const SETTINGS = {
     description: 'Client secret of that app; prefer the environment variable (a flag shows in the process list). Never printed.',
     secret: true,
   }),
+} as const
 
-  // ---- budget margin: Hubstaff counts arrivals, the ledger departures ----
-  budgetMargin: setting({
-    flag: 'budget-margin',
-    schema: seconds(0, 60),
-    default: 1,
-    allowed: 'seconds, from 0 to 60',
-    description: 'How long a slot stays taken after its window ends: Hubstaff counts a request when it arrives, the gateway when it leaves (README, "The hourly budget").',
-  }),
-
-  // ---- bounds: what one app, one answer or one recording may make the gateway hold ----
-  headersTimeout: setting({
-    flag: 'headers-timeout',
-    schema: seconds(0.1, 600),
-    default: 10,
-    allowed: 'seconds, from 0.1 to 600',
-    description: 'How long an app may take to send a request line and headers; then it gets 408 and the connection is closed.',
-  }),
-  requestTimeout: setting({
-    flag: 'request-timeout',
-    schema: seconds(0.1, 3600),
-    default: 60,
-    allowed: 'seconds, from 0.1 to 3600 (at least --headers-timeout)',
-    description: 'How long an app may take to send a whole request, body included; then it gets 408 and the connection is closed.',
-  }),
-  keepAliveTimeout: setting({
-    flag: 'keep-alive-timeout',
-    schema: seconds(0.1, 600),
-    default: 5,
-    allowed: 'seconds, from 0.1 to 600',
-    description: 'How long an idle keep-alive connection from an app stays open.',
-  }),
-  maxConnections: setting({
-    flag: 'max-connections',
-    schema: wholeNumber(1, 1_000_000),
-    default: 1000,
-    allowed: 'a whole number from 1 to 1000000',
-    description: 'App connections held open at once; further ones are closed as they arrive.',
-  }),
-  upstreamMaxBytes: setting({
-    flag: 'upstream-max-bytes',
-    schema: wholeNumber(1024, 4_294_967_296),
-    default: 67_108_864,
-    allowed: 'bytes, a whole number from 1024 to 4294967296',
-    description: 'Largest answer body read from Hubstaff; a larger one is cut off while it streams and the app gets 502 HSG_UPSTREAM_TOO_LARGE.',
-  }),
-  replayMaxBytes: setting({
-    flag: 'replay-max-bytes',
-    schema: wholeNumber(1024, 4_294_967_296),
-    default: 67_108_864,
-    allowed: 'bytes, a whole number from 1024 to 4294967296',
-    description: 'Largest recording file replay reads (checked before reading it); a larger one answers HSG_REPLAY_TOO_LARGE.',
-  }),
-  splitMaxPieces: setting({
-    flag: 'split-max-pieces',
-    schema: wholeNumber(1, 100_000),
-    default: 1000,
-    allowed: 'a whole number from 1 to 100000',
-    description: 'Most pieces one date range is cut into; a range needing more is refused with HSG_SPLIT_TOO_LARGE before any cutting.',
-  }),
-  budgetMaxQueue: setting({
-    flag: 'budget-max-queue',
-    schema: wholeNumber(0, 1_000_000),
-    default: 1000,
-    allowed: 'a whole number from 0 to 1000000',
-    description: 'Requests that may wait for budget with `Prefer: wait` at once; beyond it a request gets 429 HSG_BUDGET_QUEUE_FULL at once.',
-  }),
-
-  // ---- who may reach the gateway: host names, browsers, exposure (README, "Security") ----
-  allowedHosts: setting({
-    flag: 'allowed-hosts',
-    schema: hostNames(),
-    default: [],
-    defaultText: 'none (loopback names, and --host when it names one address)',
-    allowed: 'host names or IP addresses without port, separated by commas (or a JSON array)',
-    description: 'Host names /v2 requests may ask for besides loopback ones (localhost, 127.0.0.1, [::1]): the names apps use to reach a gateway on another address. Others get 403 (DNS rebinding).',
-  }),
-  corsOrigins: setting({
-    flag: 'cors-origins',
-    schema: webOrigins(),
-    default: [],
-    defaultText: 'none (no web page of another origin may call /v2)',
-    allowed: 'origins such as http://localhost:3000, separated by commas (or a JSON array); matched exactly',
-    description: 'Web origins whose pages may call /v2 from a browser: the gateway answers their CORS preflights itself. Other cross-site requests get 403.',
-  }),
-  allowExposed: setting({
-    flag: 'allow-exposed',
-    schema: bool(),
-    default: false,
-    allowed: 'true or false',
-    description: 'Start on a --host other than loopback even without app keys (--apps) or an admin key: anyone who reaches the address then uses the Hubstaff token.',
-  }),
-
-  // Settings of later features are added above this line, one block per feature.
+// Settings of later features go into one of the blocks above, one block per feature.
+const LOG_SETTINGS = {
   logLevel: setting({
     flag: 'log-level',
     schema: oneOf(LOG_LEVELS),
@@ -551,6 +318,8 @@ export const SETTINGS = {
     description: 'Log lines as JSON (one object a line, for machines) or pretty (for people); auto: pretty when stdout is a terminal, else JSON.',
   }),
 } as const
+
+export const SETTINGS = { ...CORE_SETTINGS, ...MOCK_SETTINGS, ...LOGIN_SETTINGS, ...LIMIT_SETTINGS, ...LOG_SETTINGS } as const
 
 export type SettingKey = keyof typeof SETTINGS
 

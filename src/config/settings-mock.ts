@@ -1,0 +1,130 @@
+import { setting } from './setting.js'
+import { bool, FALLBACKS, jsonPaths, MOCK_SIZES, msRange, oneOf, span, text, wholeNumber } from './values.js'
+
+/** Record, replay and the mock's simulated organization and limits; then the split of blank replies. */
+export const MOCK_SETTINGS = {
+  // ---- record, replay and the mock's simulated limits ----
+  fallback: setting({
+    flag: 'fallback',
+    schema: oneOf(FALLBACKS),
+    default: 'none',
+    allowed: FALLBACKS.join(', '),
+    description: 'Replay mode, a request with no recording: 404 HSG_REPLAY_MISS (none), the mock, or Hubstaff, recorded (record-missing; needs the token).',
+  }),
+  recordRedact: setting({
+    flag: 'record-redact',
+    schema: jsonPaths(),
+    default: [],
+    defaultText: 'none (credentials are always scrubbed)',
+    allowed: 'JSON field names or dotted paths (email, user.email, users.*.email), as a JSON array or separated by commas',
+    description: 'Extra JSON fields scrubbed from recorded bodies, besides tokens and credentials.',
+  }),
+  mockBudget: setting({
+    flag: 'mock-budget',
+    schema: bool(),
+    default: false,
+    allowed: 'true or false',
+    description: 'Mock mode spends the budget too: after --budget requests in --budget-window it answers 429 as live mode would.',
+  }),
+  mockBlankAfter: setting({
+    flag: 'mock-blank-after',
+    schema: span(),
+    default: undefined,
+    defaultText: 'off',
+    allowed: 'a span such as 7d, 36h, 90m or seconds, at least 60 s and at most 3 years',
+    description: "Mock mode answers Hubstaff's blank reply (504, empty body) to a date range longer than this.",
+  }),
+  mockSeed: setting({
+    flag: 'mock-seed',
+    schema: text.regex(/^[\x20-\x7e]{1,200}$/, 'printable characters, at most 200'),
+    default: 'hubstaff-gateway',
+    allowed: 'text of 1 to 200 printable characters',
+    description: 'Seed of the simulated organization: the same seed and size give the same organization on every run and machine.',
+  }),
+  mockSize: setting({
+    flag: 'mock-size',
+    schema: oneOf(MOCK_SIZES),
+    default: 'small',
+    allowed: MOCK_SIZES.join(', '),
+    description: 'Size of the simulated organization (README, "Mock mode", gives the records and memory of each).',
+  }),
+  mockFixtures: setting({
+    flag: 'mock-fixtures',
+    schema: text,
+    default: undefined,
+    defaultText: 'none (the seeded organization)',
+    path: true,
+    allowed: 'a path to a JSON fixtures file',
+    description: 'The simulated organization is exactly the records of this file instead of a generated one.',
+  }),
+  mockLatency: setting({
+    flag: 'mock-latency',
+    schema: msRange(0, 60_000),
+    default: undefined,
+    defaultText: 'none',
+    allowed: 'milliseconds from 0 to 60000, fixed (250) or a range (100-800)',
+    description: 'Every mock answer is delayed this long (a range: a random time within it), as a network and Hubstaff would.',
+  }),
+  mockSessionIdle: setting({
+    flag: 'mock-session-idle',
+    schema: span(),
+    default: 1800,
+    defaultText: '30m',
+    allowed: 'a span such as 30m, 2h, 1d or seconds, at least 60 s',
+    description: 'A mock session (X-Gateway-Session) unused this long is dropped with its writes.',
+  }),
+  mockSessionsMax: setting({
+    flag: 'mock-sessions-max',
+    schema: wholeNumber(1, 100_000),
+    default: 1000,
+    allowed: 'a whole number from 1 to 100000',
+    description: 'Mock sessions held at most; a new one beyond it drops the session unused longest.',
+  }),
+  mockFixturesMaxBytes: setting({
+    flag: 'mock-fixtures-max-bytes',
+    schema: wholeNumber(1024, 1_073_741_824),
+    default: 33_554_432,
+    allowed: 'bytes, a whole number from 1024 to 1073741824',
+    description: 'Largest body PUT /_gateway/mock/fixtures accepts.',
+  }),
+
+  // ---- blank replies: split and merge ----
+  split: setting({
+    flag: 'split',
+    schema: bool(),
+    default: true,
+    defaultText: 'on',
+    allowed: 'on or off (also true, false, yes, no, 1, 0)',
+    description: "A date-ranged query that gets Hubstaff's blank reply (its 30 s cut) is split into smaller ranges and merged (README, \"Blank replies\").",
+  }),
+  splitConcurrency: setting({
+    flag: 'split-concurrency',
+    schema: wholeNumber(1, 16),
+    default: 2,
+    allowed: 'a whole number from 1 to 16',
+    description: 'Upstream requests one split sends at once.',
+  }),
+  splitUpFront: setting({
+    flag: 'split-up-front',
+    schema: bool(),
+    default: true,
+    defaultText: 'on',
+    allowed: 'on or off (also true, false, yes, no, 1, 0)',
+    description: "A range longer than the endpoint allows (activities 7 days, daily 31, ...) is cut into pieces before it is sent, instead of getting Hubstaff's 400.",
+  }),
+  splitReuse: setting({
+    flag: 'split-reuse',
+    schema: bool(),
+    default: true,
+    defaultText: 'on',
+    allowed: 'on or off (also true, false, yes, no, 1, 0)',
+    description: 'A blank range is cut at midnights and its whole days are kept, so that an overlapping later query fetches only the days it lacks.',
+  }),
+  splitKeepBytes: setting({
+    flag: 'split-keep-bytes',
+    schema: wholeNumber(0, 17_179_869_184),
+    default: 67_108_864,
+    allowed: 'bytes, a whole number from 0 to 17179869184 (0: keep nothing)',
+    description: "Memory for merged results kept so that an app's next pages cost nothing; each is kept as long as the cache would keep its route.",
+  }),
+} as const
