@@ -78,6 +78,7 @@ void t.test('compactions by one store between the takes of the other lose and re
       if (sa.used !== held || sb.used !== held) t.fail(`after ${i + 1} grants: A counts ${sa.used}, B ${sb.used}, the window holds ${held}`)
     }
   }
+  t.equal(granted, 9000, 'every grant fits')
   t.ok(readFileSync(join(dir, 'budget.log'), 'utf8').split('\n').length < 9000, 'the log was compacted')
   t.equal((await a.snapshot(clock.t, WINDOW)).used, 500, 'A counts the whole window')
   t.equal((await b.snapshot(clock.t, WINDOW)).used, 500, 'B counts the whole window')
