@@ -3,7 +3,7 @@
 //
 //   npm run bench                      (builds dist/ first; the gateways run the built code)
 //
-// Writes bench/results/latest.json and bench/results/latest.md (the table the README shows).
+// Writes bench/results/latest.json and bench/results/latest.md (the table docs/performance.md shows).
 // Each group starts its servers (bench/servers.ts) in child processes and loads them in turn,
 // in interleaved rounds whose order rotates, so that machine noise falls on all alike; medians
 // are reported. Where taskset and two CPUs exist, the servers under test run on CPU 1 and the load
@@ -194,7 +194,7 @@ async function mockGroup(raw) {
   const [off, on, prism] = await Promise.all([start('gateway-mock', [spec, 'off']), start('gateway-mock', [spec, 'on']), startPrism(spec)])
   // Records and list pages of the simulated organization (ids read from the gateway's own model;
   // Prism answers any id alike); Prism checks the spec's bearer scheme, so a token goes along. No
-  // date-ranged report: `prism mock` 5.14.2 refuses every time_slot[...] query (README, "Mock mode").
+  // date-ranged report: `prism mock` 5.14.2 refuses every time_slot[...] query (docs/mock.md).
   const headers = { authorization: 'Bearer bench', accept: 'application/json' }
   const first = async (path, key) => (await (await fetch(off.address + path, { headers })).json())[key][0].id
   const org = await first('/v2/organizations', 'organizations')
@@ -290,7 +290,7 @@ async function main() {
   splitMerge(raw)
   const result = { date: new Date().toISOString(), machine: machine(), figures, raw }
   mkdirSync(RESULTS, { recursive: true })
-  // A run of some groups only must not replace the whole table the README shows.
+  // A run of some groups only must not replace the whole table docs/performance.md shows.
   const name = GROUPS.every((g) => ONLY.has(g)) ? 'latest' : 'partial'
   writeFileSync(join(RESULTS, `${name}.json`), JSON.stringify(result, null, 2) + '\n')
   writeFileSync(join(RESULTS, `${name}.md`), markdown(result))

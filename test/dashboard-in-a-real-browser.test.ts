@@ -1,6 +1,6 @@
 // The dashboard in Debian's chromium, driven by playwright-core, against a live gateway in team
 // mode in front of the fake Hubstaff. Saves a screenshot to test-artifacts/ (and to
-// docs/dashboard.png, the README's, when that is missing or HSG_UPDATE_SCREENSHOT=1), and one per
+// docs/dashboard.png, the one docs/operating.md shows, when that is missing or HSG_UPDATE_SCREENSHOT=1), and one per
 // window width (360, 600 and 1440 px), where nothing may overflow sideways.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -37,7 +37,7 @@ const RANGED_RULES: readonly PolicyRule[] = RANGED_ENDPOINTS.flatMap(({ path, le
   return [{ route, ttl: OPEN, range: { params: [param], settledTtl, kind } }]
 })
 
-/** The defaults; the README's "Cache" section shows the same table. */
+/** The defaults; docs/cache.md shows the same table. */
 export const DEFAULT_POLICY: readonly PolicyRule[] = [
   // Identity and organizations: change when someone edits the account.
   { route: '/v2/users/me', ttl: HOUR },

@@ -9,7 +9,7 @@ export const LIMIT_SETTINGS = {
     schema: seconds(0, 60),
     default: 1,
     allowed: 'seconds, from 0 to 60',
-    description: 'How long a slot stays taken after its window ends: Hubstaff counts a request when it arrives, the gateway when it leaves (README, "The hourly budget").',
+    description: 'How long a slot stays taken after its window ends: Hubstaff counts a request when it arrives, the gateway when it leaves (docs/budget.md).',
   }),
 
   // ---- bounds: what one app, one answer or one recording may make the gateway hold ----
@@ -70,7 +70,7 @@ export const LIMIT_SETTINGS = {
     description: 'Requests that may wait for budget with `Prefer: wait` at once; beyond it a request gets 429 HSG_BUDGET_QUEUE_FULL at once.',
   }),
 
-  // ---- who may reach the gateway: host names, browsers, exposure (README, "Security") ----
+  // ---- who may reach the gateway: host names, browsers, exposure (docs/security.md) ----
   allowedHosts: setting({
     flag: 'allowed-hosts',
     schema: hostNames(),

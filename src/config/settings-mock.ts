@@ -46,7 +46,7 @@ export const MOCK_SETTINGS = {
     schema: oneOf(MOCK_SIZES),
     default: 'small',
     allowed: MOCK_SIZES.join(', '),
-    description: 'Size of the simulated organization (README, "Mock mode", gives the records and memory of each).',
+    description: 'Size of the simulated organization (docs/mock.md gives the records and memory of each).',
   }),
   mockFixtures: setting({
     flag: 'mock-fixtures',
@@ -95,7 +95,7 @@ export const MOCK_SETTINGS = {
     default: true,
     defaultText: 'on',
     allowed: 'on or off (also true, false, yes, no, 1, 0)',
-    description: "A date-ranged query that gets Hubstaff's blank reply (its 30 s cut) is split into smaller ranges and merged (README, \"Blank replies\").",
+    description: "A date-ranged query that gets Hubstaff's blank reply (its 30 s cut) is split into smaller ranges and merged (docs/split.md).",
   }),
   splitConcurrency: setting({
     flag: 'split-concurrency',

@@ -214,7 +214,7 @@ const CORE_SETTINGS = {
     default: true,
     defaultText: 'on',
     allowed: 'on or off (also true, false, yes, no, 1, 0)',
-    description: 'Answer repeated GETs from memory: a hit costs no budget (README, "Cache").',
+    description: 'Answer repeated GETs from memory: a hit costs no budget (docs/cache.md).',
   }),
   cacheMaxEntries: setting({
     flag: 'cache-max-entries',
@@ -248,7 +248,7 @@ const CORE_SETTINGS = {
     flag: 'cache-policy',
     schema: json(cachePolicySchema),
     default: {},
-    defaultText: 'none (the built-in table, README "Cache")',
+    defaultText: 'none (the built-in table, docs/cache.md)',
     allowed: 'a JSON object of route pattern (e.g. "/v2/projects/*/tasks") to seconds up to 2592000 (0: never cached), or to {"ttl", "settledTtl", "range"} for date-ranged routes',
     description: 'Freshness per route on top of the built-in table; the most specific pattern wins.',
   }),
