@@ -8,23 +8,17 @@ import t, { type Test } from 'tap'
 import { FileBudgetStore } from '../src/budget/file-store.js'
 import { T0, WINDOW } from './budget-store-conformance.js'
 import { tempDir } from './helpers/memory-token-store.js'
+import { busiestWindow } from './helpers/busiest-window.js'
 
 const LIMIT = 30
 
 /** The largest number of grant stamps of the log inside any window (t - WINDOW, t]. */
-function busiestWindow(dir: string): number {
+function ledgerBusiestWindow(dir: string): number {
   const stamps = readFileSync(join(dir, 'budget.log'), 'utf8')
     .split('\n')
     .filter((line) => /^\d+/.test(line))
     .map((line) => Number(line.split(' ')[0]))
-    .sort((a, b) => a - b)
-  let most = 0
-  let first = 0
-  for (let last = 0; last < stamps.length; last++) {
-    while ((stamps[first] ?? 0) <= (stamps[last] ?? 0) - WINDOW) first++
-    most = Math.max(most, last - first + 1)
-  }
-  return most
+  return busiestWindow(stamps, WINDOW)
 }
 
 async function twoStores(t: Test) {
@@ -52,14 +46,14 @@ void t.test('a take that runs after its caller read the clock still sees every g
   clock.t = T0 + WINDOW + 19
   const late = await b.take({ now: T0 + WINDOW - 1, windowMs: WINDOW, cost: 1, limit: LIMIT })
   t.equal(late.granted, true, 'the slots that left by the time the take ran are free')
-  t.ok(busiestWindow(dir) <= LIMIT, `no window of the ledger holds more than ${LIMIT} grants (busiest: ${busiestWindow(dir)})`)
+  t.ok(ledgerBusiestWindow(dir) <= LIMIT, `no window of the ledger holds more than ${LIMIT} grants (busiest: ${ledgerBusiestWindow(dir)})`)
   // Both stores agree: at the time the grant was made, the window holds A's last 10 and B's one.
   t.equal((await a.snapshot(clock.t, WINDOW)).used, 11)
   t.equal((await b.snapshot(clock.t, WINDOW)).used, 11)
   // And A, on a clock that is on time, does not get the slot that B took.
   for (let i = 0; i < 20; i++) await a.take({ now: clock.t, windowMs: WINDOW, cost: 1, limit: LIMIT })
   t.match(await a.take({ now: clock.t, windowMs: WINDOW, cost: 1, limit: LIMIT }), { granted: false, reason: 'window' }, 'the window is full again')
-  t.ok(busiestWindow(dir) <= LIMIT, `still no more than ${LIMIT} grants in any window (busiest: ${busiestWindow(dir)})`)
+  t.ok(ledgerBusiestWindow(dir) <= LIMIT, `still no more than ${LIMIT} grants in any window (busiest: ${ledgerBusiestWindow(dir)})`)
 })
 
 void t.test('compactions by one store between the takes of the other lose and repeat no grant', async (t) => {
@@ -82,5 +76,5 @@ void t.test('compactions by one store between the takes of the other lose and re
   t.ok(readFileSync(join(dir, 'budget.log'), 'utf8').split('\n').length < 9000, 'the log was compacted')
   t.equal((await a.snapshot(clock.t, WINDOW)).used, 500, 'A counts the whole window')
   t.equal((await b.snapshot(clock.t, WINDOW)).used, 500, 'B counts the whole window')
-  t.equal(busiestWindow(dir), 500)
+  t.equal(ledgerBusiestWindow(dir), 500)
 })

@@ -12,6 +12,7 @@ import t from 'tap'
 import { Pool, request } from 'undici'
 import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
 import { BIN, BUILT, cleanEnv, NOT_BUILT } from './helpers/gateway.js'
+import { busiestWindow } from './helpers/busiest-window.js'
 
 const CLIENTS = Number(process.env.RELIABILITY_CLIENTS ?? 200)
 const REQUESTS = Number(process.env.RELIABILITY_REQUESTS ?? 20_000)
@@ -49,18 +50,6 @@ async function quietGateway(args: string[], refreshToken: string): Promise<{ add
   }
   child.kill('SIGKILL')
   throw new Error('the gateway did not answer its health route within 15 s')
-}
-
-/** The largest number of stamps inside any window (t - windowMs, t]. */
-function busiestWindow(stamps: number[], windowMs: number): number {
-  const sorted = [...stamps].sort((a, b) => a - b)
-  let most = 0
-  let first = 0
-  for (let last = 0; last < sorted.length; last++) {
-    while ((sorted[first] ?? 0) <= (sorted[last] ?? 0) - windowMs) first++
-    most = Math.max(most, last - first + 1)
-  }
-  return most
 }
 
 void t.test(`${CLIENTS} clients, ${REQUESTS} requests, a budget of ${BUDGET} per ${WINDOW_S} s`, { timeout: 600_000, skip: BUILT ? false : NOT_BUILT }, async (t) => {

@@ -7,23 +7,12 @@ import { request } from 'undici'
 import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
 import { startTestGateway } from './helpers/gateway.js'
 import { REDIS_AVAILABLE, REDIS_SKIP, startRedis } from './helpers/redis-server.js'
+import { busiestWindow } from './helpers/busiest-window.js'
 
 const BUDGET = 30
 const WINDOW_S = 10
 const RUN_MS = 20_000
 const CLIENTS = 12
-
-/** The largest number of stamps inside any window (t - windowMs, t]. */
-function busiestWindow(stamps: number[], windowMs: number): number {
-  const sorted = [...stamps].sort((a, b) => a - b)
-  let most = 0
-  let first = 0
-  for (let last = 0; last < sorted.length; last++) {
-    while ((sorted[first] ?? 0) <= (sorted[last] ?? 0) - windowMs) first++
-    most = Math.max(most, last - first + 1)
-  }
-  return most
-}
 
 if (!REDIS_AVAILABLE) {
   t.plan(0, REDIS_SKIP)

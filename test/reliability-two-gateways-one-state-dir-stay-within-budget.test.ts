@@ -6,6 +6,7 @@ import t from 'tap'
 import { request } from 'undici'
 import { startFakeHubstaff } from './helpers/fake-hubstaff.js'
 import { startTestGateway } from './helpers/gateway.js'
+import { busiestWindow } from './helpers/busiest-window.js'
 
 const BUDGET = 30
 const WINDOW_S = 4
@@ -17,18 +18,6 @@ const WINDOW_S = 4
 const MARGIN_S = 3
 const REQUESTS = 90
 const CLIENTS = 20
-
-/** The largest number of stamps inside any window (t - windowMs, t]. */
-function busiestWindow(stamps: number[], windowMs: number): number {
-  const sorted = [...stamps].sort((a, b) => a - b)
-  let most = 0
-  let first = 0
-  for (let last = 0; last < sorted.length; last++) {
-    while ((sorted[first] ?? 0) <= (sorted[last] ?? 0) - windowMs) first++
-    most = Math.max(most, last - first + 1)
-  }
-  return most
-}
 
 void t.test(`two gateways, one state dir, ${REQUESTS} requests, a budget of ${BUDGET} per ${WINDOW_S} s`, { timeout: 180_000 }, async (t) => {
   const windowMs = WINDOW_S * 1000
