@@ -60,4 +60,5 @@ export function partial(properties: Readonly<Record<string, JsonSchema>>, requir
 }
 
 /** How every `update_metadata` and create body sends metadata: a list of key/value pairs. */
-export const metadataEntries = arr(partial({ key: str(), value: str() }, ['key', 'value']))
+/** Hubstaff reads a `null` value as "remove this key". */
+export const metadataEntries = arr(partial({ key: str(), value: orNull(str()) }, ['key', 'value']))
