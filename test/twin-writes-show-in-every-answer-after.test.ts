@@ -4,6 +4,7 @@
 import t from 'tap'
 import { SCHEMAS } from '../src/api/description.js'
 import { World } from '../src/twin/world.js'
+import { MAX_NEW_RECORDS } from '../src/twin/write.js'
 import { ME, NOW, ORG, ask, smallDataset, smallWorld, twinEngine, walk } from './helpers/twin-world.js'
 
 const engine = twinEngine()
@@ -241,5 +242,18 @@ void t.test('a refused write stores none of itself', (t) => {
   const badProject = ask(engine, world, 'POST', `/v2/organizations/${ORG}/members`, { body: { user: { email: 'z@example.com', password: 'p' }, project_ids: [2101] } })
   t.equal(badProject.status, 400, 'a project of another organization')
   t.equal(JSON.stringify(world.toDataset()), before)
+  t.end()
+})
+
+void t.test('a world takes a bounded number of new records, and a fork starts afresh', (t) => {
+  const world = smallWorld()
+  const before = walk(engine, world, '/v2/projects/2001/tasks', 100).records.length
+  t.ok(world.admit(MAX_NEW_RECORDS - 1, MAX_NEW_RECORDS), 'all but one of the allowance taken')
+  t.equal(ask(engine, world, 'POST', '/v2/projects/2001/tasks', { body: { summary: 'The last one', assignee_ids: [502] } }).status, 200, 'the last record fits')
+  const refused = ask(engine, world, 'POST', '/v2/projects/2001/tasks', { body: { summary: 'One too many', assignee_ids: [502] } })
+  t.equal(refused.status, 422, 'past the allowance: 422')
+  t.match(refused.json(), { code: 'invalid_params', error: /reset/ }, 'saying how to make room')
+  t.equal(walk(engine, world, '/v2/projects/2001/tasks', 100).records.length, before + 1, 'and nothing was stored')
+  t.equal(ask(engine, world.fork(), 'POST', '/v2/projects/2001/tasks', { body: { summary: 'In a session', assignee_ids: [502] } }).status, 200, 'a fork (a session) has its own allowance')
   t.end()
 })

@@ -47,3 +47,12 @@ export function refused(key: string, error: string, errorCode: number): TwinErro
 export function fail(error: TwinError): never {
   throw error
 }
+
+/** 422: the world holds as many new records as it takes (see `MAX_NEW_RECORDS`); a reset empties it. */
+export function tooManyRecords(limit: number): TwinError {
+  return new TwinError(422, {
+    code: 'invalid_params',
+    error: `The simulated organization takes at most ${limit} new records between resets; reset it (POST /_gateway/mock/reset) or use a new X-Gateway-Session.`,
+    error_code: 11000,
+  })
+}

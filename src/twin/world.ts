@@ -12,6 +12,8 @@ export class World {
   private readonly collections: Map<string, Collection>
   /** Collections this world may change in place: those it copied (or made) since the last fork. */
   private readonly owned: Set<string>
+  /** Records written into this world since it was made: bounded, as every input an app controls. */
+  private inserted = 0
 
   private constructor(me: number, collections: Map<string, Collection>, owned: Set<string>) {
     this.me = me
@@ -23,6 +25,16 @@ export class World {
     const collections = new Map<string, Collection>()
     for (const [name, rows] of Object.entries(dataset.collections)) collections.set(name, Collection.of(rows))
     return new World(dataset.me, collections, new Set(collections.keys()))
+  }
+
+  /**
+   * Counts `count` new records against `limit`; false once the world would pass it. A test loop
+   * that creates without end would otherwise grow a session's memory until the session is dropped.
+   */
+  admit(count: number, limit: number): boolean {
+    if (this.inserted + count > limit) return false
+    this.inserted += count
+    return true
   }
 
   /** A world that starts as this one and from then on changes alone; so does this one. */

@@ -3,7 +3,7 @@ import { RECORD_CACHE, jsonAnswer, noContent, type TwinAnswer } from './answer.j
 import { checkPathLinks, parentCollection, pathId, reachable, scopeValue } from './access.js'
 import type { Call } from './context.js'
 import type { Row } from './dataset.js'
-import { invalidParams, staleRecord } from './errors.js'
+import { invalidParams, staleRecord, tooManyRecords } from './errors.js'
 import { fits, refName, resolve, violation, type Schemas } from './schema.js'
 import type { World } from './world.js'
 
@@ -143,8 +143,12 @@ function defaults(schema: JsonSchema | undefined, schemas: Schemas, now: number,
   return out
 }
 
+/** New records one world (the default one, or a session's) takes between resets. */
+export const MAX_NEW_RECORDS = 100_000
+
 /** Stores a new record with a fresh id; `fields` win over the schema's defaults. */
 export function insertRecord(world: World, schemas: Schemas, collection: string, fields: Fields, now: number): Row {
+  if (!world.admit(1, MAX_NEW_RECORDS)) throw tooManyRecords(MAX_NEW_RECORDS)
   const stored = world.write(collection)
   const row: Row = { ...defaults(schemas[collection], schemas, now, world.me), ...fields, id: stored.allocateId() }
   stored.insert(row)
